@@ -1,0 +1,472 @@
+/**
+ * The one error family of cliniko-tradify.
+ *
+ * Every error the library throws extends {@link ClinikoTradifyError} and carries a
+ * machine-readable {@link ErrorCode}. HTTP failures are {@link ApiError} subclasses chosen by
+ * one factory, {@link ApiError.from}. Errors keep the method, the path and the *names* of the
+ * query parameters only: never values, headers, bodies beyond the API's own error details,
+ * API keys or patient data (DESIGN.md §4 Privacy).
+ *
+ * @module
+ */
+
+/** Every `code` an error of this library can carry. */
+export type ErrorCode =
+  | 'authentication_failed'
+  | 'permission_denied'
+  | 'not_found'
+  | 'conflict'
+  | 'unprocessable_entity'
+  | 'bad_request'
+  | 'rate_limited'
+  | 'server_error'
+  | 'connection_failed'
+  | 'timeout'
+  | 'aborted'
+  | 'response_validation_failed'
+  | 'config_invalid'
+  | 'lease_held'
+  | 'lease_lost'
+  | 'state_conflict'
+  | 'mapping_failed'
+  | 'api_error';
+
+const BRAND = Symbol.for('cliniko-tradify.error');
+
+/** Options accepted by every error constructor. */
+export interface ClinikoTradifyErrorOptions {
+  /** The underlying error, when one exists. Never a ky error (it holds headers). */
+  cause?: unknown;
+}
+
+/**
+ * Base class for every error thrown by this package.
+ *
+ * Use {@link isClinikoTradifyError} rather than `instanceof` when two copies of the package
+ * may be installed.
+ */
+export class ClinikoTradifyError extends Error {
+  override readonly name: string = 'ClinikoTradifyError';
+  /** A stable, machine-readable reason. */
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: ClinikoTradifyErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    Object.defineProperty(this, BRAND, { value: true, enumerable: false });
+  }
+
+  /** JSON form: name, code and message plus the subclass's safe fields. */
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = { name: this.name, code: this.code, message: this.message };
+    for (const [k, v] of Object.entries(this)) {
+      if (k !== 'cause' && v !== undefined) out[k] = v;
+    }
+    return out;
+  }
+}
+
+/** Where a failed request went, with nothing secret in it. */
+export interface RequestDescription {
+  /** HTTP method, upper case. */
+  method: string;
+  /** The URL path, e.g. `/v1/patients/123`. No query string, no host. */
+  path: string;
+  /** The names of the query parameters sent (values are never kept), e.g. `['q[]', 'page']`. */
+  queryKeys: string[];
+  /** Which API: `'cliniko'` or `'tradify'`. */
+  api: 'cliniko' | 'tradify';
+}
+
+/** Fields of an {@link ApiError}. */
+export interface ApiErrorInit extends RequestDescription {
+  status: number;
+  /** The API's own request id, when it sends one. */
+  requestId?: string | undefined;
+  /** The API's error message, when it sends one in JSON. */
+  apiMessage?: string | undefined;
+  cause?: unknown;
+}
+
+function describe(init: RequestDescription): string {
+  const q = init.queryKeys.length > 0 ? `?${[...new Set(init.queryKeys)].map((k) => `${k}=…`).join('&')}` : '';
+  return `${init.method} ${init.path}${q}`;
+}
+
+/** An HTTP response with a failing status, or a request that got no response. */
+export class ApiError extends ClinikoTradifyError {
+  override readonly name: string = 'ApiError';
+  /** HTTP status; `0` when no response arrived. */
+  readonly status: number;
+  readonly method: string;
+  readonly path: string;
+  readonly queryKeys: string[];
+  readonly api: 'cliniko' | 'tradify';
+  readonly requestId: string | undefined;
+
+  constructor(code: ErrorCode, message: string, init: ApiErrorInit) {
+    super(code, message, { cause: init.cause });
+    this.status = init.status;
+    this.method = init.method;
+    this.path = init.path;
+    this.queryKeys = [...new Set(init.queryKeys)];
+    this.api = init.api;
+    this.requestId = init.requestId;
+  }
+
+  /**
+   * Choose the error class for a failed response: the one factory of the family.
+   *
+   * @param init - the request, the status and the API's own message.
+   * @param body - the parsed JSON body (or `undefined` when it was not JSON).
+   * @param headers - the response headers, read for `X-RateLimit-Reset`, `Retry-After` and `Date`.
+   */
+  static from(init: ApiErrorInit, body: unknown, headers?: Headers, now: number = Date.now()): ApiError {
+    const where = describe(init);
+    const detail = init.apiMessage ? `: ${init.apiMessage}` : '';
+    switch (true) {
+      case init.status === 400:
+        return new BadRequestError(`${init.api} rejected ${where} as a bad request${detail}`, init);
+      case init.status === 401:
+        return new AuthenticationError(init);
+      case init.status === 403:
+        return new PermissionDeniedError(
+          `${init.api} refused ${where}: the key's user lacks permission${init.api === 'cliniko' ? " (check the user's security role)" : ''}`,
+          init,
+        );
+      case init.status === 404:
+        return new NotFoundError(`${init.api} has no resource at ${where}`, init);
+      case init.status === 409:
+        return ConflictError.fromBody(init, body, where);
+      case init.status === 422:
+        return UnprocessableEntityError.fromBody(init, body, where);
+      case init.status === 429:
+        return new RateLimitError(
+          `${init.api} rate limit hit on ${where}`,
+          init,
+          retryAfterMsFromHeaders(headers, now),
+        );
+      case init.status >= 500:
+        return new ServerError(`${init.api} failed with ${init.status} on ${where}${detail}`, init);
+      default:
+        return new ApiError('api_error', `${init.api} answered ${init.status} to ${where}${detail}`, init);
+    }
+  }
+}
+
+/** 400: a filter or request the API would not accept (e.g. Cliniko's "This column is not searchable."). */
+export class BadRequestError extends ApiError {
+  override readonly name: string = 'BadRequestError';
+  constructor(message: string, init: ApiErrorInit) {
+    super('bad_request', message, init);
+  }
+}
+
+/** 401: the key is wrong, or (Cliniko) it is used on the wrong shard. */
+export class AuthenticationError extends ApiError {
+  override readonly name: string = 'AuthenticationError';
+  constructor(init: ApiErrorInit, message?: string) {
+    super(
+      'authentication_failed',
+      message ??
+        (init.api === 'cliniko'
+          ? `Cliniko refused the API key on ${describe(init)} (401). Check the key, and check its suffix: the part after the last '-' (e.g. '-au2') names the shard, and a key used on the wrong shard is refused the same way.`
+          : `Tradify refused the API key on ${describe(init)} (401). Check the key and the auth strategy.`),
+      init,
+    );
+  }
+}
+
+/** 403: the key is valid but its user may not do this. */
+export class PermissionDeniedError extends ApiError {
+  override readonly name: string = 'PermissionDeniedError';
+  constructor(message: string, init: ApiErrorInit) {
+    super('permission_denied', message, init);
+  }
+}
+
+/** 404: no such resource (Cliniko also answers 404 for an archived patient fetched without `archived_at:*`). */
+export class NotFoundError extends ApiError {
+  override readonly name: string = 'NotFoundError';
+  constructor(message: string, init: ApiErrorInit) {
+    super('not_found', message, init);
+  }
+}
+
+/** 409: a duplicate `externalReference` (with `existingId`) or an edit in the wrong state (`invalid_state`). */
+export class ConflictError extends ApiError {
+  override readonly name: string = 'ConflictError';
+  /** The id of the record that already holds the external reference, when the API says. */
+  readonly existingId: string | undefined;
+  /** The API's conflict reason, e.g. `'invalid_state'` or `'duplicate_external_reference'`. */
+  readonly reason: string | undefined;
+
+  constructor(message: string, init: ApiErrorInit, existingId?: string, reason?: string) {
+    super('conflict', message, init);
+    this.existingId = existingId;
+    this.reason = reason;
+  }
+
+  /** Read `existingId` and the reason from a Tradify-contract error body. */
+  static fromBody(init: ApiErrorInit, body: unknown, where: string): ConflictError {
+    const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
+    const details = Array.isArray(error?.details) ? (error.details as Array<Record<string, unknown>>) : [];
+    const existing = details.find((d) => typeof d?.existingId === 'string')?.existingId as string | undefined;
+    const reasonFromDetails = details.find((d) => typeof d?.issue === 'string')?.issue as string | undefined;
+    const reason = existing ? 'duplicate_external_reference' : (reasonFromDetails ?? (typeof error?.code === 'string' && error.code !== 'conflict' ? error.code : undefined));
+    const detail = existing ? ` (existing record ${existing})` : reason ? ` (${reason})` : '';
+    return new ConflictError(`${init.api} reported a conflict on ${where}${detail}`, init, existing, reason);
+  }
+}
+
+/** One field-level problem reported by a 422. Field names only; values are never kept. */
+export interface FieldIssue {
+  field: string;
+  issue: string;
+}
+
+/** 422: the API's validation failed. Cliniko's `errors` map and Tradify's `details` are kept. */
+export class UnprocessableEntityError extends ApiError {
+  override readonly name: string = 'UnprocessableEntityError';
+  /** Field → message, as the API reported it. */
+  readonly errors: Record<string, string>;
+
+  constructor(message: string, init: ApiErrorInit, errors: Record<string, string>) {
+    super('unprocessable_entity', message, init);
+    this.errors = errors;
+  }
+
+  /** Read Cliniko's `{message, errors}` or Tradify's `{error: {details}}`. */
+  static fromBody(init: ApiErrorInit, body: unknown, where: string): UnprocessableEntityError {
+    const errors: Record<string, string> = {};
+    const b = body as Record<string, unknown> | undefined;
+    if (b && typeof b.errors === 'object' && b.errors !== null) {
+      for (const [k, v] of Object.entries(b.errors as Record<string, unknown>)) {
+        errors[k] = Array.isArray(v) ? v.map(String).join('; ') : String(v ?? 'invalid');
+      }
+    }
+    const details = (b?.error as { details?: unknown } | undefined)?.details;
+    if (Array.isArray(details)) {
+      for (const d of details as Array<Record<string, unknown>>) {
+        if (typeof d?.field === 'string') errors[d.field] = typeof d.issue === 'string' ? d.issue : 'invalid';
+      }
+    }
+    const fields = Object.keys(errors);
+    const suffix = fields.length > 0 ? `: ${fields.map((f) => `${f} ${errors[f]}`).join(', ')}` : init.apiMessage ? `: ${init.apiMessage}` : '';
+    return new UnprocessableEntityError(`${init.api} rejected ${where} (422)${suffix}`, init, errors);
+  }
+}
+
+/** 429: over the rate limit. Thrown only once the client's own waiting has not helped. */
+export class RateLimitError extends ApiError {
+  override readonly name: string = 'RateLimitError';
+  /** How long the API asked us to wait, in milliseconds, when it said. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(message: string, init: ApiErrorInit, retryAfterMs: number | undefined) {
+    super('rate_limited', message, init);
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** 5xx: the API failed (including Cliniko's HTML 504 pages). */
+export class ServerError extends ApiError {
+  override readonly name: string = 'ServerError';
+  constructor(message: string, init: ApiErrorInit) {
+    super('server_error', message, init);
+  }
+}
+
+/** No response: DNS, refused or dropped connection. */
+export class ConnectionError extends ApiError {
+  override readonly name: string = 'ConnectionError';
+  constructor(init: Omit<ApiErrorInit, 'status'>, cause?: unknown) {
+    super('connection_failed', `${init.api} could not be reached for ${describe(init)}`, { ...init, status: 0, cause });
+  }
+}
+
+/** The request took longer than the configured `timeout`. */
+export class TimeoutError extends ApiError {
+  override readonly name: string = 'TimeoutError';
+  constructor(init: Omit<ApiErrorInit, 'status'>, timeoutMs: number) {
+    super('timeout', `${init.api} did not answer ${describe(init)} within ${timeoutMs} ms`, { ...init, status: 0 });
+  }
+}
+
+/** The caller's `AbortSignal` fired. */
+export class AbortError extends ClinikoTradifyError {
+  override readonly name: string = 'AbortError';
+  constructor(message = 'The operation was aborted', options?: ClinikoTradifyErrorOptions) {
+    super('aborted', message, options);
+  }
+}
+
+/** One zod issue, reduced to what is safe to keep: the path and the issue code. */
+export interface ValidationIssue {
+  /** Dotted path into the payload, e.g. `patients.3.id`. */
+  path: string;
+  /** zod's issue code, e.g. `invalid_type`. */
+  code: string;
+  /** zod's message, which never includes the input (`reportInput` stays off). */
+  message: string;
+}
+
+/** A 2xx response whose body did not match the schema. Names the endpoint and the zod paths. */
+export class ResponseValidationError extends ClinikoTradifyError {
+  override readonly name: string = 'ResponseValidationError';
+  readonly api: 'cliniko' | 'tradify';
+  readonly method: string;
+  /** The endpoint, e.g. `/v1/patients`. */
+  readonly path: string;
+  readonly issues: ValidationIssue[];
+
+  constructor(init: Omit<RequestDescription, 'queryKeys'>, issues: ValidationIssue[], options?: ClinikoTradifyErrorOptions) {
+    const shown = issues.slice(0, 5).map((i) => `${i.path || '(root)'} ${i.code}`).join('; ');
+    super(
+      'response_validation_failed',
+      `${init.api} ${init.method} ${init.path} returned a body that does not match the schema: ${shown}${issues.length > 5 ? ` (+${issues.length - 5} more)` : ''}`,
+      options,
+    );
+    this.api = init.api;
+    this.method = init.method;
+    this.path = init.path;
+    this.issues = issues;
+  }
+}
+
+/** A setting is missing or wrong. The message names the setting and the fix. */
+export class ConfigError extends ClinikoTradifyError {
+  override readonly name: string = 'ConfigError';
+  /** The setting at fault, e.g. `userAgent` or `mapping.taxTable`. */
+  readonly setting: string;
+  constructor(setting: string, message: string, options?: ClinikoTradifyErrorOptions) {
+    super('config_invalid', message, options);
+    this.setting = setting;
+  }
+}
+
+/** Another run holds this account's lease. */
+export class LeaseHeldError extends ClinikoTradifyError {
+  override readonly name: string = 'LeaseHeldError';
+  readonly accountId: string;
+  /** Who holds it, as the store records it (host:pid:random). */
+  readonly holder: string | undefined;
+  readonly expiresAt: string | undefined;
+  constructor(accountId: string, holder?: string, expiresAt?: string) {
+    super('lease_held', `Account '${accountId}' is being synced by another run${holder ? ` (${holder})` : ''}${expiresAt ? `; its lease expires at ${expiresAt}` : ''}.`);
+    this.accountId = accountId;
+    this.holder = holder;
+    this.expiresAt = expiresAt;
+  }
+}
+
+/** This process's lease expired or was taken over: it must not commit. */
+export class LeaseLostError extends ClinikoTradifyError {
+  override readonly name: string = 'LeaseLostError';
+  readonly accountId: string;
+  constructor(accountId: string) {
+    super('lease_lost', `The lease on account '${accountId}' was lost (expired or taken over); this run stopped without committing.`);
+    this.accountId = accountId;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Guards: brand or name, so they work across two copies of the package.
+
+function hasBrand(e: unknown): e is ClinikoTradifyError {
+  return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
+}
+
+function isNamed<T>(e: unknown, names: readonly string[]): e is T {
+  return hasBrand(e) && names.includes((e as Error).name);
+}
+
+const API_ERROR_NAMES = [
+  'ApiError',
+  'BadRequestError',
+  'AuthenticationError',
+  'PermissionDeniedError',
+  'NotFoundError',
+  'ConflictError',
+  'UnprocessableEntityError',
+  'RateLimitError',
+  'ServerError',
+  'ConnectionError',
+  'TimeoutError',
+] as const;
+
+/** True for any error of this package, from any copy of it. */
+export function isClinikoTradifyError(e: unknown): e is ClinikoTradifyError {
+  return hasBrand(e);
+}
+/** True for any HTTP-level error (a status, or no response at all). */
+export function isApiError(e: unknown): e is ApiError {
+  return isNamed(e, API_ERROR_NAMES);
+}
+/** True for a 401. */
+export function isAuthenticationError(e: unknown): e is AuthenticationError {
+  return isNamed(e, ['AuthenticationError']);
+}
+/** True for a 404. */
+export function isNotFoundError(e: unknown): e is NotFoundError {
+  return isNamed(e, ['NotFoundError']);
+}
+/** True for a 409. */
+export function isConflictError(e: unknown): e is ConflictError {
+  return isNamed(e, ['ConflictError']);
+}
+/** True for a 422. */
+export function isUnprocessableEntityError(e: unknown): e is UnprocessableEntityError {
+  return isNamed(e, ['UnprocessableEntityError']);
+}
+/** True for a 429 that outlasted the client's own waiting. */
+export function isRateLimitError(e: unknown): e is RateLimitError {
+  return isNamed(e, ['RateLimitError']);
+}
+/** True for a 5xx. */
+export function isServerError(e: unknown): e is ServerError {
+  return isNamed(e, ['ServerError']);
+}
+/** True for a schema mismatch in a 2xx body. */
+export function isResponseValidationError(e: unknown): e is ResponseValidationError {
+  return isNamed(e, ['ResponseValidationError']);
+}
+/** True for a configuration problem. */
+export function isConfigError(e: unknown): e is ConfigError {
+  return isNamed(e, ['ConfigError']);
+}
+/** True when the caller aborted. */
+export function isAbortError(e: unknown): e is AbortError {
+  return isNamed(e, ['AbortError']);
+}
+/** True when the failure is worth retrying later: 5xx, no response, timeout or rate limit. */
+export function isTransientError(e: unknown): boolean {
+  return isNamed(e, ['ServerError', 'ConnectionError', 'TimeoutError', 'RateLimitError']);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * How long a 429 asks us to wait: Cliniko's `X-RateLimit-Reset` (epoch seconds) measured
+ * against the response's own `Date` header (so a skewed local clock does not matter), else
+ * `Retry-After` (seconds or an HTTP date).
+ */
+export function retryAfterMsFromHeaders(headers: Headers | undefined, now: number = Date.now()): number | undefined {
+  if (!headers) return undefined;
+  const reset = headers.get('x-ratelimit-reset');
+  if (reset && /^\d+(\.\d+)?$/.test(reset.trim())) {
+    const resetMs = Number(reset) * 1000;
+    const dateHeader = headers.get('date');
+    const serverNow = dateHeader ? Date.parse(dateHeader) : Number.NaN;
+    const base = Number.isFinite(serverNow) ? serverNow : now;
+    return Math.max(0, resetMs - base);
+  }
+  const retryAfter = headers.get('retry-after');
+  if (retryAfter) {
+    const trimmed = retryAfter.trim();
+    if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.max(0, Number(trimmed) * 1000);
+    const at = Date.parse(trimmed);
+    if (Number.isFinite(at)) return Math.max(0, at - now);
+  }
+  return undefined;
+}
