@@ -5,6 +5,7 @@ export default defineConfig({
     index: 'src/index.ts',
     'testing/index': 'src/testing/index.ts',
     'testing/msw': 'src/testing/msw.ts',
+    'stores/sqlite-index': 'src/stores/sqlite-index.ts',
   },
   format: ['esm'],
   target: 'node20',
