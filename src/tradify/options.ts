@@ -1,0 +1,112 @@
+/**
+ * Options of {@link HttpTradifyClient}, their defaults, and their validation.
+ *
+ * @module
+ */
+import type { Clock } from '../core/clock.js';
+import { ConfigError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { isLoopbackHost } from '../core/redact.js';
+import type { RetryOptions } from '../core/retry.js';
+import type { TradifyCapabilities } from './port.js';
+
+/** How the API key is sent: `X-Api-Key: <key>` or `Authorization: Bearer <key>`. */
+export type TradifyAuthStrategy = 'x-api-key' | 'bearer';
+
+/** Settings for {@link HttpTradifyClient}. */
+export interface HttpTradifyClientOptions {
+  /** The key for the Tradify-contract server. Never logged, never in an error. */
+  apiKey: string;
+  /**
+   * The server's base URL including the version, e.g. `https://tradify-gateway.example/v1`.
+   * Required: Tradify publishes no API, so there is no default host, and `*.tradifyhq.com`
+   * is refused. Must be `https:` unless it is a loopback address.
+   */
+  baseUrl: string;
+  /** How the key is sent. @defaultValue `'x-api-key'` */
+  auth?: TradifyAuthStrategy | undefined;
+  /**
+   * Pace: at most this many requests a minute, shared by every client in this process that
+   * uses the same key. @defaultValue `95` (a little under the assumed 100)
+   */
+  requestsPerMinute?: number | undefined;
+  /** Records per list page (`?pageSize=`, the contract allows 1–200). @defaultValue `200` */
+  pageSize?: number | undefined;
+  /** Per-attempt timeout in ms. @defaultValue `30000` */
+  timeout?: number | undefined;
+  /** Retry budget for 5xx, network errors and 429s (the core retry layer's settings). */
+  retry?: Partial<RetryOptions> | undefined;
+  /** `[0, 1)` source for backoff jitter, injectable for tests. @defaultValue `Math.random` */
+  random?: (() => number) | undefined;
+  /** A `fetch` to use instead of the global one (proxies, tests). */
+  fetch?: typeof globalThis.fetch | undefined;
+  /** Where request logs go; lines name methods, paths and ids only. @defaultValue warnings and errors to the console */
+  logger?: Logger | undefined;
+  /** Time source and sleeper, injectable so tests never wait. @defaultValue the system clock */
+  clock?: Clock | undefined;
+  /**
+   * What the server supports. @defaultValue `{ ownerStaffId: true }` (part of the library's
+   * contract; set `false` for a server that rejects the field).
+   */
+  capabilities?: Partial<TradifyCapabilities> | undefined;
+}
+
+/** The defaults of {@link HttpTradifyClientOptions}. */
+export const TRADIFY_DEFAULTS = Object.freeze({
+  auth: 'x-api-key' as TradifyAuthStrategy,
+  requestsPerMinute: 95,
+  pageSize: 200,
+  timeout: 30_000,
+  capabilities: Object.freeze({ ownerStaffId: true }),
+});
+
+/**
+ * Checks the settings that can be wrong before any request.
+ *
+ * @throws `ConfigError` naming the setting: no key, no or malformed base URL, plain `http:`
+ * off loopback, a `*.tradifyhq.com` host, a rate or page size out of range, an unknown auth.
+ */
+export function validateTradifyOptions(options: HttpTradifyClientOptions): URL {
+  if (typeof options.apiKey !== 'string' || options.apiKey.trim() === '') {
+    throw new ConfigError('apiKey', 'HttpTradifyClient needs an apiKey (set TRADIFY_API_KEY).');
+  }
+  const url = parseBaseUrl(options.baseUrl);
+  const rpm = options.requestsPerMinute ?? TRADIFY_DEFAULTS.requestsPerMinute;
+  if (!Number.isFinite(rpm) || rpm <= 0) {
+    throw new ConfigError('requestsPerMinute', 'requestsPerMinute must be a positive number.');
+  }
+  const pageSize = options.pageSize ?? TRADIFY_DEFAULTS.pageSize;
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 200) {
+    throw new ConfigError('pageSize', 'pageSize must be a whole number from 1 to 200.');
+  }
+  const auth = options.auth ?? TRADIFY_DEFAULTS.auth;
+  if (auth !== 'x-api-key' && auth !== 'bearer') {
+    throw new ConfigError('auth', "auth must be 'x-api-key' or 'bearer'.");
+  }
+  return url;
+}
+
+function parseBaseUrl(baseUrl: unknown): URL {
+  if (typeof baseUrl !== 'string' || baseUrl.trim() === '') {
+    throw new ConfigError(
+      'baseUrl',
+      'HttpTradifyClient needs a baseUrl (set TRADIFY_BASE_URL): Tradify publishes no API, so there is no default host.',
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new ConfigError('baseUrl', 'baseUrl is not a valid absolute URL.');
+  }
+  if (url.hostname === 'tradifyhq.com' || url.hostname.endsWith('.tradifyhq.com')) {
+    throw new ConfigError('baseUrl', 'baseUrl must not point at tradifyhq.com: the library speaks an assumed contract Tradify does not serve.');
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+    throw new ConfigError('baseUrl', 'baseUrl must use https: (plain http: is allowed only on loopback).');
+  }
+  if (url.username || url.password || url.search) {
+    throw new ConfigError('baseUrl', 'baseUrl must not carry credentials or a query string.');
+  }
+  return url;
+}

@@ -1,0 +1,47 @@
+/**
+ * `/invoices/{id}/payments`: list, add, delete (tradify-api.md §9.3).
+ *
+ * @module
+ */
+import { collect, pageQuery, paginate } from './pagination.js';
+import type {
+  TradifyCreateOptions,
+  TradifyPayment,
+  TradifyPaymentInput,
+  TradifyPaymentsResource,
+  TradifyRequestOptions,
+} from './port.js';
+import type { TradifyResourceContext } from './resource-context.js';
+import { dataEnvelope, listEnvelope, tradifyPaymentSchema } from './schemas.js';
+import { segment } from './transport.js';
+
+const one = dataEnvelope(tradifyPaymentSchema);
+const many = listEnvelope(tradifyPaymentSchema);
+
+/** Builds the payments resource of a client. */
+export function createPaymentsResource(ctx: TradifyResourceContext): TradifyPaymentsResource {
+  const { send, pageSize } = ctx;
+  const base = (invoiceId: string): string => `invoices/${segment(invoiceId)}/payments`;
+  return {
+    list(invoiceId: string, options: TradifyRequestOptions = {}): Promise<TradifyPayment[]> {
+      const path = base(invoiceId);
+      return collect(
+        paginate((cursor) => send({ method: 'GET', path, query: pageQuery([], pageSize, cursor), schema: many, signal: options.signal }), path),
+      );
+    },
+    async add(invoiceId: string, input: TradifyPaymentInput, options: TradifyCreateOptions = {}): Promise<TradifyPayment> {
+      const body = await send({
+        method: 'POST',
+        path: base(invoiceId),
+        json: input,
+        schema: one,
+        idempotencyKey: options.idempotencyKey,
+        signal: options.signal,
+      });
+      return body.data;
+    },
+    async delete(invoiceId: string, paymentId: string, options: TradifyRequestOptions = {}): Promise<void> {
+      await send({ method: 'DELETE', path: `${base(invoiceId)}/${segment(paymentId)}`, signal: options.signal });
+    },
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * What every Tradify resource is built from.
+ *
+ * @internal
+ * @module
+ */
+import type { TradifyCapabilities } from './port.js';
+import type { TradifySend } from './transport.js';
+
+/** The transport, the page size and the capabilities, shared by every resource of one client. */
+export interface TradifyResourceContext {
+  send: TradifySend;
+  /** Records asked for per list page (`?pageSize=`). */
+  pageSize: number;
+  capabilities: TradifyCapabilities;
+}
+
+/** An `updatedSince` filter as the wire wants it: an ISO-8601 instant. */
+export function isoInstant(value: string | Date): string {
+  return typeof value === 'string' ? value : value.toISOString();
+}
+
+/**
+ * Drops `ownerStaffId` when the port does not support it, and on create when it is null
+ * (DESIGN.md §1: the field is omitted when null).
+ */
+export function withOwner<T extends { ownerStaffId?: string | null | undefined }>(
+  input: T,
+  capabilities: TradifyCapabilities,
+  mode: 'create' | 'update',
+): T {
+  const drop = !capabilities.ownerStaffId || (mode === 'create' && (input.ownerStaffId ?? null) === null);
+  if (!drop || !('ownerStaffId' in input)) return input;
+  const { ownerStaffId: _dropped, ...rest } = input;
+  return rest as T;
+}

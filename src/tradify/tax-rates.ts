@@ -1,0 +1,23 @@
+/**
+ * `/tax-rates` (read-only).
+ *
+ * @module
+ */
+import { collect, pageQuery, paginate } from './pagination.js';
+import type { TradifyRequestOptions, TradifyTaxRate, TradifyTaxRatesResource } from './port.js';
+import type { TradifyResourceContext } from './resource-context.js';
+import { listEnvelope, tradifyTaxRateSchema } from './schemas.js';
+
+const many = listEnvelope(tradifyTaxRateSchema);
+
+/** Builds the tax-rates resource of a client. */
+export function createTaxRatesResource(ctx: TradifyResourceContext): TradifyTaxRatesResource {
+  const { send, pageSize } = ctx;
+  return {
+    list(options: TradifyRequestOptions = {}): Promise<TradifyTaxRate[]> {
+      return collect(
+        paginate((cursor) => send({ method: 'GET', path: 'tax-rates', query: pageQuery([], pageSize, cursor), schema: many, signal: options.signal }), 'tax-rates'),
+      );
+    },
+  };
+}
