@@ -6,6 +6,8 @@ export default defineConfig({
     'testing/index': 'src/testing/index.ts',
     'testing/msw': 'src/testing/msw.ts',
     'stores/sqlite-index': 'src/stores/sqlite-index.ts',
+    'stores/postgres-index': 'src/stores/postgres-index.ts',
+    'worker/index': 'src/worker/index.ts',
   },
   format: ['esm'],
   target: 'node20',
