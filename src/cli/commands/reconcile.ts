@@ -1,0 +1,82 @@
+/**
+ * `cliniko-tradify reconcile`: compare both sides, print the summary, write report files.
+ *
+ * @module
+ */
+import { type Command, Option } from 'commander';
+import { isPlainDate } from '../../core/dates.js';
+import { ConfigError } from '../../core/errors.js';
+import { writeReportFiles, type ReportFormat } from '../../sync/report/files.js';
+import { ReconciliationReport } from '../../sync/report/report.js';
+import type { CommandContext } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import { formatCount } from '../output.js';
+import type { Bind } from '../program.js';
+
+const FORMATS: readonly ReportFormat[] = ['html', 'csv', 'json', 'md'];
+
+/** Options of `reconcile`. */
+export interface ReconcileCliOptions {
+  out?: string | undefined;
+  format?: string | undefined;
+  repair?: boolean | undefined;
+  since?: string | undefined;
+}
+
+/** Parses `--format html,csv`. */
+export function parseFormats(text: string | undefined, fallback: readonly string[] | undefined): ReportFormat[] {
+  const list = text === undefined ? (fallback ?? ['html', 'csv', 'json']) : text.split(',').map((f) => f.trim().toLowerCase()).filter(Boolean);
+  for (const format of list) {
+    if (!(FORMATS as readonly string[]).includes(format)) throw new ConfigError('--format', `--format '${format}' is not a report format: use a comma list of ${FORMATS.join(', ')}.`);
+  }
+  return list as ReportFormat[];
+}
+
+function asReport(value: unknown): ReconciliationReport {
+  if (value instanceof ReconciliationReport) return value;
+  throw new Error('engine.reconcile() did not return a ReconciliationReport');
+}
+
+function printReport(ctx: CommandContext, report: ReconciliationReport, paths: string[]): void {
+  const s = report.summary;
+  const kinds = Object.entries(s.counts).filter(([, n]) => n > 0).map(([kind, n]) => `${kind} ${n}`);
+  ctx.out.line(`reconciliation ${s.runId}: ${s.totalFindings} finding(s)${kinds.length ? ` — ${kinds.join(', ')}` : ''}`);
+  ctx.out.line(`  compared   Cliniko patients ${formatCount(s.records.clinikoPatients)}, invoices ${formatCount(s.records.clinikoInvoices)}; Tradify customers ${formatCount(s.records.tradifyCustomers)}, invoices ${formatCount(s.records.tradifyInvoices)}`);
+  if (s.repairs) ctx.out.line(`  repairs    ${JSON.stringify(s.repairs)}`);
+  for (const path of paths) ctx.out.line(`  report     ${path}   (holds patient ids: mode 0600)`);
+}
+
+/** Runs the reconciliation and returns the exit code (3 when it found anything). */
+export async function reconcileAction(ctx: CommandContext, options: ReconcileCliOptions): Promise<number> {
+  const runtime = await ctx.runtime();
+  const defaults = runtime.config.reconcile;
+  const since = options.since ?? defaults.since;
+  if (since !== undefined && !isPlainDate(since)) throw new ConfigError('--since', `--since must be a date written YYYY-MM-DD, e.g. --since 2025-07-01.`);
+  const formats = parseFormats(options.format, defaults.formats);
+  const out = options.out ?? defaults.out;
+  const report = asReport(await runtime.engine.reconcile({ signal: ctx.signal, repair: options.repair === true, since, alertThreshold: defaults.alertThreshold }));
+  const paths = out === undefined ? [] : await writeReportFiles(report, { dir: out, formats, timeZone: runtime.config.timeZone });
+  const exitCode = report.summary.totalFindings > 0 ? EXIT.attention : EXIT.ok;
+  printReport(ctx, report, paths);
+  ctx.out.document({ command: 'reconcile', exitCode, summary: report.summary, findings: report.findings, files: paths });
+  return exitCode;
+}
+
+/** Registers `reconcile`. */
+export function registerReconcile(program: Command, bind: Bind): void {
+  program
+    .command('reconcile')
+    .description('Compare Cliniko and Tradify record by record and money by month; write a report.')
+    .option('-o, --out <dir>', 'write report files here (mode 0600: they hold patient ids)')
+    .option('-f, --format <list>', `comma list of ${FORMATS.join(', ')} (default html,csv,json)`)
+    .option('--since <date>', 'only invoices issued on or after this date (YYYY-MM-DD)')
+    .addOption(new Option('--repair', 're-push or re-link what can be fixed; the rest become reviews'))
+    .addHelpText('after', `
+Exit code 3 means findings were reported (see the report); 0 means both sides agree.
+
+Examples:
+  $ cliniko-tradify reconcile --out ./reports
+  $ cliniko-tradify reconcile --out ./reports --format html,md --since 2025-07-01
+  $ cliniko-tradify reconcile --repair --json > reconciliation.json`)
+    .action(bind('reconcile', reconcileAction));
+}
