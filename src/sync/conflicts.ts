@@ -1,0 +1,123 @@
+/**
+ * The Tradify side of a run (DESIGN §6.2, §5 "Conflicts"): the customer index (one full
+ * listing on the first run, an `updatedSince` listing after), and records edited in Tradify
+ * since our last write, handled by `conflictPolicy`.
+ *
+ * @module
+ */
+import type { TradifyCustomer } from '../tradify/port.js';
+import { payloadHash } from './hash.js';
+import { PageWork } from './streams/commit.js';
+import type { RunContext } from './streams/context.js';
+import { indexEntry, loadPatientStates, syncPatient } from './streams/patients.js';
+import { customerProjection, changedFieldNames } from './streams/projection.js';
+import { patientsByIds } from './streams/source.js';
+import type { StopReason } from './streams/runner.js';
+import { mapPatientToCustomer } from '../mapping/customer.js';
+import { isTransientError } from '../core/errors.js';
+import { TargetDownError, isTargetDown } from './writer.js';
+
+/** The pseudo-stream whose cursor records when customers were last listed. */
+const CUSTOMERS_CURSOR = 'tradify-customers';
+/** Re-list a little before the last listing, so clock skew between us and Tradify loses nothing. */
+const SKEW_MARGIN_MS = 5 * 60_000;
+
+/** A linked customer someone edited in Tradify since our last write. */
+export interface CustomerConflict {
+  patientId: string;
+  customer: TradifyCustomer;
+}
+
+const pending = new WeakMap<RunContext, CustomerConflict[]>();
+
+/**
+ * Brings the customer index up to date and notes linked customers edited in Tradify.
+ * The index holds ids, references and email hashes only.
+ */
+export async function refreshTradifyIndex(run: RunContext): Promise<StopReason | undefined> {
+  try {
+    await refreshIndexNow(run);
+    return undefined;
+  } catch (error) {
+    if (!isTransientError(error)) throw error;
+    run.markTargetDown(new TargetDownError(error));
+    return 'target-down';
+  }
+}
+
+async function refreshIndexNow(run: RunContext): Promise<void> {
+  const { store, tradify, clock } = run.options;
+  const cursor = await store.cursors.get(run.accountId, CUSTOMERS_CURSOR, { signal: run.signal });
+  const listedAt = new Date(clock.now()).toISOString();
+  const updatedSince = cursor ? new Date(Date.parse(cursor.updatedAt) - SKEW_MARGIN_MS).toISOString() : undefined;
+  const conflicts: CustomerConflict[] = [];
+  const listing = tradify.customers.list({ includeInactive: true, updatedSince, signal: run.signal });
+  for await (const customers of listing.pages()) {
+    const work = new PageWork();
+    for (const customer of customers) work.tradifyIndex.push(indexEntry(run.accountId, customer));
+    if (cursor) conflicts.push(...(await editedSinceOurWrite(run, customers)));
+    await store.commitPage(run.accountId, run.token, work.toCommit(), { signal: run.signal });
+  }
+  if (!run.dryRun) {
+    const work = new PageWork();
+    work.cursors[CUSTOMERS_CURSOR] = { updatedAt: listedAt, id: '0' };
+    await store.commitPage(run.accountId, run.token, work.toCommit(), { signal: run.signal });
+  }
+  pending.set(run, conflicts);
+}
+
+async function editedSinceOurWrite(run: RunContext, customers: readonly TradifyCustomer[]): Promise<CustomerConflict[]> {
+  const { store } = run.options;
+  const out: CustomerConflict[] = [];
+  for (const customer of customers) {
+    if (!customer.externalReference?.startsWith('cliniko:patient:')) continue;
+    const link = await store.links.getByTradifyId(run.accountId, 'patient', customer.id, { signal: run.signal });
+    if (!link || link.status !== 'current') continue;
+    if (link.tradifyUpdatedAt !== undefined && link.tradifyUpdatedAt === customer.updatedAt) continue;
+    const remote = await store.hashes.getMany(run.accountId, 'customer-remote', [link.clinikoId], { signal: run.signal });
+    if (remote.get(link.clinikoId) === payloadHash(customerProjection(customer))) continue;
+    out.push({ patientId: link.clinikoId, customer });
+  }
+  return out;
+}
+
+/**
+ * After the streams: each customer edited in Tradify since our last write (and not rewritten by
+ * this run) is overwritten from Cliniko, naming the overwritten fields in the audit log
+ * (`'cliniko-wins'`), or sent to the review queue (`'review'`).
+ */
+export async function resolveConflicts(run: RunContext): Promise<StopReason | undefined> {
+  const conflicts = (pending.get(run) ?? []).filter((c) => !run.writtenPatients.has(c.patientId));
+  if (conflicts.length === 0) return undefined;
+  const work = new PageWork();
+  if (run.options.mapping.conflictPolicy === 'review') {
+    for (const c of conflicts) run.review(work, 'patients', 'patient', c.patientId, 'tradify-edit-conflict', { tradifyId: c.customer.id });
+  } else {
+    await overwriteFromCliniko(run, conflicts, work);
+  }
+  await commitWork(run, work);
+  return run.targetDown ? 'target-down' : undefined;
+}
+
+async function overwriteFromCliniko(run: RunContext, conflicts: CustomerConflict[], work: PageWork): Promise<void> {
+  const { records: patients } = await patientsByIds(run.options.cliniko, conflicts.map((c) => c.patientId), run.signal);
+  const states = await loadPatientStates(run, patients.map((p) => p.id));
+  const ctx = await run.mappingContext();
+  for (const patient of patients) {
+    const conflict = conflicts.find((c) => c.patientId === patient.id)!;
+    const mapping = mapPatientToCustomer(patient, run.options.mapping, ctx);
+    const overwritten = mapping.status === 'mapped' ? changedFieldNames(mapping.draft, customerProjection(conflict.customer)) : [];
+    try {
+      await syncPatient(run, patient, states.get(patient.id) ?? { link: undefined, hash: undefined }, work, { force: true, overwrittenFields: overwritten, action: 'conflict-overwrite' });
+    } catch (error) {
+      if (!isTargetDown(error)) throw error;
+      run.markTargetDown(error);
+      return;
+    }
+  }
+}
+
+async function commitWork(run: RunContext, work: PageWork): Promise<void> {
+  if (run.dryRun || work.isEmpty) return;
+  await run.options.store.commitPage(run.accountId, run.token, work.toCommit(), { signal: run.signal });
+}

@@ -1,0 +1,267 @@
+/**
+ * The SyncEngine (DESIGN §3, §6): incremental, crash-safe, idempotent sync of Cliniko patients
+ * and invoices into Tradify.
+ *
+ * @module
+ */
+import { randomUUID } from 'node:crypto';
+import { ConsoleAlerter } from '../alerts/console.js';
+import { ConfigError, isAbortError } from '../core/errors.js';
+import type { ClinikoTradifyError } from '../core/errors.js';
+import { resolveEngineOptions, type ResolvedEngineOptions, type SyncEngineOptions } from './engine-options.js';
+import { SyncEvents, type SyncEventListener, type SyncEventName } from './events.js';
+import { estimateEta } from './eta.js';
+import { Lookups } from './lookups.js';
+import { createLeaseOwner, type JsonValue, type RunStatus } from './ports.js';
+import { RunAlerts } from './run-alerts.js';
+import { RunContext } from './streams/context.js';
+import { patientsHandler } from './streams/patients.js';
+import { invoicesHandler } from './streams/invoices.js';
+import { runStream, type StopReason } from './streams/runner.js';
+import { emptyCounters, type StreamCursorView, type SyncSummary } from './summary.js';
+import { DeadLetterApi } from './dead-letters.js';
+import { ReviewApi } from './reviews.js';
+import { AuditApi } from './audit.js';
+import { refreshTradifyIndex, resolveConflicts } from './conflicts.js';
+import { countByAction, planFromJson, planToJson, type ApplyResult, type SyncPlan } from './plan.js';
+import { applyPlanItems } from './apply.js';
+import type { RunBody } from './streams/executor.js';
+import { runReconciliation, clinikoSourceFromClient } from './reconcile/index.js';
+import type { ReconcileInternals, ReconcileOptions, RepairContext } from './reconcile/types.js';
+import type { ReconciliationReport } from './report/index.js';
+import { PageWork } from './streams/commit.js';
+import { commit } from './streams/runner.js';
+import { syncInvoicesByIds, syncPatientsByIds } from './targeted.js';
+import { settleSweep } from './settle.js';
+import { expectedCustomer } from './expected.js';
+
+/** Options of every public engine call. */
+export interface EngineCallOptions {
+  /** Stops the run after the current record; progress up to the last page is kept. */
+  signal?: AbortSignal | undefined;
+}
+
+
+/**
+ * Keeps Tradify in step with Cliniko.
+ *
+ * @example
+ * ```ts
+ * const engine = new SyncEngine({ cliniko, tradify, store: new MemoryStateStore() });
+ * engine.on('recordWritten', (e) => console.log(e.stream, e.clinikoId, e.action));
+ * const summary = await engine.run();
+ * console.log(summary.created, summary.updated, summary.deadLettered);
+ * ```
+ */
+export class SyncEngine {
+  readonly #options: ResolvedEngineOptions;
+  readonly #events = new SyncEvents();
+  /** The dead-letter list: `list`, `replay`, `discard`. */
+  readonly deadLetters: DeadLetterApi;
+  /** The review queue: `list`, `resolve`. */
+  readonly reviews: ReviewApi;
+  /** The audit log: `list`. */
+  readonly audit: AuditApi;
+
+  /**
+   * @throws ConfigError naming the option and the fix, for any invalid option.
+   */
+  constructor(options: SyncEngineOptions) {
+    this.#options = resolveEngineOptions(options, () => new ConsoleAlerter());
+    this.deadLetters = new DeadLetterApi(this.#options, (kind, body, signal) => this.#withRun(kind, false, signal, body));
+    this.reviews = new ReviewApi(this.#options, (kind, body, signal) => this.#withRun(kind, false, signal, body));
+    this.audit = new AuditApi(this.#options);
+  }
+
+  /** The account this engine syncs. */
+  get accountId(): string {
+    return this.#options.accountId;
+  }
+
+  /**
+   * Listens to an event; payloads carry ids and counts only.
+   *
+   * @returns a function that removes the listener.
+   */
+  on<K extends SyncEventName>(name: K, listener: SyncEventListener<K>): () => void {
+    return this.#events.on(name, listener);
+  }
+
+  /**
+   * One incremental sync: patients, then invoices, then Tradify-side edits (conflict policy).
+   *
+   * @throws LeaseHeldError when another run (even on this engine) holds the account's lease.
+   * @throws ConfigError when the tax table is ambiguous against Tradify's rates.
+   * @throws AbortError when `signal` fires (progress up to the last committed page is kept).
+   */
+  async run(options: EngineCallOptions = {}): Promise<SyncSummary> {
+    return this.#withRun('sync', false, options.signal, (run) => this.#syncAll(run));
+  }
+
+  /**
+   * A dry run: what `run()` would write, saved in the store with an id (ids, hashes and reason
+   * codes only). Nothing is written to Tradify and no cursor moves.
+   */
+  async plan(options: EngineCallOptions = {}): Promise<SyncPlan> {
+    let plan: SyncPlan | undefined;
+    await this.#withRun('plan', true, options.signal, async (run) => {
+      const stopped = await this.#syncAll(run);
+      plan = { id: randomUUID(), createdAt: new Date(this.#options.clock.now()).toISOString(), items: run.planned, counts: countByAction(run.planned) };
+      await this.#options.store.plans.save(this.accountId, { id: plan.id, createdAt: this.#options.clock.now(), data: planToJson(plan) }, { signal: options.signal });
+      return stopped;
+    });
+    return plan!;
+  }
+
+  /**
+   * Applies a saved plan: each item is re-read from Cliniko and written only when its mapped
+   * payload still has the planned hash; changed items are refused (and left to the next run).
+   */
+  async apply(planId: string, options: EngineCallOptions = {}): Promise<ApplyResult> {
+    const saved = await this.#options.store.plans.get(this.accountId, planId, { signal: options.signal });
+    if (!saved) throw new ConfigError('planId', `No saved plan '${planId}' for account '${this.accountId}'; run engine.plan() first.`);
+    const plan = planFromJson(saved.data);
+    let result: ApplyResult = { planId, applied: 0, refused: [] };
+    await this.#withRun('apply', false, options.signal, async (run) => {
+      result = await applyPlanItems(run, plan);
+      return undefined;
+    });
+    return result;
+  }
+
+  /**
+   * Reconciliation (DESIGN §6.8): reads both sides, compares, and reports; with
+   * `repair: true`, fixable findings are re-pushed or re-linked inside the same lease.
+   *
+   * @throws LeaseHeldError when a run holds the account's lease.
+   */
+  async reconcile(options: ReconcileOptions = {}): Promise<ReconciliationReport> {
+    return runReconciliation(this.reconcileInternals(), options);
+  }
+
+  /** @internal What `runReconciliation` needs from this engine. */
+  reconcileInternals(): ReconcileInternals {
+    const o = this.#options;
+    return {
+      accountId: o.accountId,
+      timeZone: o.timeZone,
+      store: o.store,
+      cliniko: clinikoSourceFromClient(o.cliniko),
+      tradify: o.tradify,
+      clock: o.clock,
+      logger: o.logger,
+      alerter: o.alerter,
+      mapping: o.mapping,
+      leaseTtlMs: o.leaseTtlMs,
+      expectedCustomer: (patient) => expectedCustomer(patient, o),
+      repairer: {
+        repushPatient: (id, ctx) => this.#repair(ctx, (run, work) => syncPatientsByIds(run, [id], work, () => ({ force: true, action: 'repair' }))),
+        repushInvoice: (id, ctx) => this.#repair(ctx, (run, work) => syncInvoicesByIds(run, [id], work, () => ({ force: true, action: 'repair' }))),
+        relink: (kind, clinikoId, tradifyId, ctx) =>
+          this.#repair(ctx, async (run, work) => {
+            work.links.push({ kind, clinikoId, tradifyId, supersededReason: 'relink' });
+            work.hashes.push({ kind, clinikoId, hash: null });
+            work.audit.push({ runId: run.runId, stream: kind === 'patient' ? 'patients' : 'invoices', action: 'relink', clinikoId, tradifyId });
+            if (kind === 'patient') await syncPatientsByIds(run, [clinikoId], work, () => ({ force: true, action: 'repair' }));
+            else await syncInvoicesByIds(run, [clinikoId], work, () => ({ force: true, action: 'repair' }));
+          }),
+      },
+    };
+  }
+
+  /** Repair work nested in reconciliation's lease (re-entrant with its token). */
+  async #repair(ctx: RepairContext, body: (run: RunContext, work: PageWork) => Promise<unknown>): Promise<void> {
+    await this.#withRun('repair', false, ctx.signal, async (run) => {
+      const work = new PageWork();
+      await body(run, work);
+      await commit(run, work);
+      return run.targetDown ? 'target-down' : undefined;
+    }, { reentrantToken: ctx.leaseToken, runId: ctx.runId });
+  }
+
+  async #syncAll(run: RunContext): Promise<StopReason | undefined> {
+    const stopped = (await refreshTradifyIndex(run)) ?? (await runStream(run, patientsHandler())) ?? (await runStream(run, invoicesHandler()));
+    if (stopped) return stopped;
+    return (await settleSweep(run)) ?? (await resolveConflicts(run));
+  }
+
+  async #withRun(kind: string, dryRun: boolean, signal: AbortSignal | undefined, body: RunBody, nested?: { reentrantToken: string; runId: string }): Promise<SyncSummary> {
+    const { store, clock, accountId, leaseTtlMs } = this.#options;
+    const lease = await store.acquireLease(accountId, { owner: createLeaseOwner(), ttlMs: leaseTtlMs, reentrantToken: nested?.reentrantToken, signal });
+    const record = nested
+      ? { id: nested.runId }
+      : await store.runs.start(accountId, { kind }, { signal }).catch(async (error: unknown) => {
+          await store.releaseLease(accountId, lease.token).catch(() => false);
+          throw error;
+        });
+    const requestsBefore = this.#requestCounts();
+    const alerts = new RunAlerts();
+    const run = new RunContext({
+      options: this.#options,
+      runId: record.id,
+      token: lease.token,
+      signal,
+      dryRun,
+      counters: emptyCounters(),
+      events: this.#events,
+      alerts,
+      lookups: new Lookups({ ...this.#options, signal }),
+    });
+    this.#events.emit('runStarted', { runId: record.id, accountId, startedAt: new Date(run.startedAt).toISOString(), dryRun });
+    let status: Exclude<RunStatus, 'running'> = 'failed';
+    let stopped: StopReason | undefined;
+    try {
+      stopped = await body(run);
+      status = stopped ? 'partial' : 'succeeded';
+      const summary = await this.#summary(run, stopped, requestsBefore);
+      if (!nested) await store.runs.finish(accountId, record.id, { status, summary: summaryJson(summary) }, { signal }).catch(() => undefined);
+      return summary;
+    } catch (error) {
+      status = isAbortError(error) ? 'aborted' : 'failed';
+      if (status === 'failed') alerts.add('run-failed', 'critical', (error as ClinikoTradifyError).code ?? 'error');
+      if (!nested) await store.runs.finish(accountId, record.id, { status }).catch(() => undefined);
+      throw error;
+    } finally {
+      await store.releaseLease(accountId, lease.token).catch(() => false);
+      await alerts.flush(this.#options.alerter, this.#options.logger, accountId, record.id, new Date(clock.now()).toISOString());
+      this.#events.emit('runFinished', {
+        runId: record.id,
+        accountId,
+        outcome: status === 'succeeded' ? 'completed' : status === 'partial' ? 'partial' : 'failed',
+        durationMs: clock.now() - run.startedAt,
+      });
+    }
+  }
+
+  #requestCounts(): { cliniko: number; tradify: number } {
+    return { cliniko: this.#options.cliniko.stats.requests, tradify: this.#options.tradify.stats?.requests ?? 0 };
+  }
+
+  async #summary(run: RunContext, stopped: StopReason | undefined, before: { cliniko: number; tradify: number }): Promise<SyncSummary> {
+    const after = this.#requestCounts();
+    const cursors = await this.#options.store.cursors.list(this.accountId, { signal: run.signal });
+    const view = (stream: string): StreamCursorView => ({ updatedAt: cursors[stream]?.updatedAt ?? null, id: cursors[stream]?.id ?? null });
+    const c = run.counters;
+    return {
+      runId: run.runId,
+      outcome: stopped ? 'partial' : 'completed',
+      stoppedBecause: stopped,
+      created: c.created,
+      updated: c.updated,
+      unchanged: c.unchanged,
+      skipped: c.skipped,
+      deadLettered: c.deadLettered,
+      reviews: c.reviews,
+      read: { ...c.read },
+      requests: { cliniko: after.cliniko - before.cliniko, tradify: after.tradify - before.tradify },
+      writes: c.writes,
+      durationMs: this.#options.clock.now() - run.startedAt,
+      cursors: { patients: view('patients'), invoices: view('invoices') },
+      eta: estimateEta({ patientsPending: 0, invoicesPending: 0, clinikoRpm: this.#options.rates.cliniko, tradifyRpm: this.#options.rates.tradify }),
+    };
+  }
+}
+
+function summaryJson(summary: SyncSummary): Record<string, JsonValue> {
+  return JSON.parse(JSON.stringify(summary)) as Record<string, JsonValue>;
+}

@@ -1,0 +1,58 @@
+/**
+ * How long a sync will take at the two APIs' limits (DESIGN §6.7): Tradify is usually the
+ * bottleneck (one write per customer, up to three per invoice), Cliniko at 100 records a page.
+ *
+ * @module
+ */
+
+/** What the ETA is computed from. */
+export interface EtaInput {
+  /** Patients still to read. */
+  patientsPending: number;
+  /** Invoices still to read. */
+  invoicesPending: number;
+  /** Cliniko requests per minute. @defaultValue 190 */
+  clinikoRpm?: number | undefined;
+  /** Tradify requests per minute. @defaultValue 95 */
+  tradifyRpm?: number | undefined;
+  /** Tradify writes per invoice (create, approve, pay). @defaultValue 3 */
+  writesPerInvoice?: number | undefined;
+}
+
+/** An estimate, with the limit that decides it. */
+export interface Eta {
+  /** Milliseconds to finish at the limits. */
+  ms: number;
+  /** Cliniko requests still needed (pages of 100 records, items ride with invoices). */
+  clinikoRequests: number;
+  /** Tradify writes still needed, at most. */
+  tradifyWrites: number;
+  /** Which API's limit decides the estimate. */
+  bottleneck: 'cliniko' | 'tradify';
+}
+
+/**
+ * Estimates the time left from both limits; the larger wins.
+ *
+ * @example
+ * ```ts
+ * estimateEta({ patientsPending: 1000, invoicesPending: 1000 }).bottleneck; // 'tradify'
+ * ```
+ */
+export function estimateEta(input: EtaInput): Eta {
+  const clinikoRpm = input.clinikoRpm ?? 190;
+  const tradifyRpm = input.tradifyRpm ?? 95;
+  const perInvoice = input.writesPerInvoice ?? 3;
+  const pages = (n: number): number => Math.ceil(Math.max(0, n) / 100);
+  // patients pages + invoice pages + item batches (about one per invoice page)
+  const clinikoRequests = pages(input.patientsPending) + 2 * pages(input.invoicesPending);
+  const tradifyWrites = Math.max(0, input.patientsPending) + perInvoice * Math.max(0, input.invoicesPending);
+  const clinikoMs = (clinikoRequests / clinikoRpm) * 60_000;
+  const tradifyMs = (tradifyWrites / tradifyRpm) * 60_000;
+  return {
+    ms: Math.round(Math.max(clinikoMs, tradifyMs)),
+    clinikoRequests,
+    tradifyWrites,
+    bottleneck: tradifyMs >= clinikoMs ? 'tradify' : 'cliniko',
+  };
+}

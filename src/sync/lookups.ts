@@ -1,0 +1,84 @@
+/**
+ * Lookups fetched lazily and cached for one run (DESIGN §6.2): the business's time zone, the
+ * tax-rate check, Tradify staff and practitioner → user emails. A run that needs none of them
+ * (nothing changed) makes none of these requests.
+ *
+ * @module
+ */
+import type { ClinikoSourceClient } from './streams/source.js';
+import type { TradifyPort } from '../tradify/port.js';
+import type { Clock } from '../core/clock.js';
+import { createMappingContext, type MappingContext } from '../mapping/context.js';
+import { checkTaxTable, type ResolvedTaxTable } from '../mapping/tax.js';
+import { buildOwnerDirectory, type OwnerDirectory } from '../mapping/owner.js';
+import type { ResolvedMappingConfig } from '../mapping/config.js';
+
+/** What the lookups read from. */
+export interface LookupsInit {
+  cliniko: ClinikoSourceClient;
+  tradify: TradifyPort;
+  mapping: ResolvedMappingConfig;
+  clock: Clock;
+  timeZone: string;
+  accountId: string;
+  signal: AbortSignal | undefined;
+}
+
+/** One run's lazily loaded lookups. */
+export class Lookups {
+  readonly #init: LookupsInit;
+  #business: Promise<{ time_zone_identifier: string | null } | null> | undefined;
+  #taxTable: Promise<ResolvedTaxTable> | undefined;
+  #owners: Promise<OwnerDirectory> | undefined;
+
+  constructor(init: LookupsInit) {
+    this.#init = init;
+  }
+
+  /** The mapping context at the clock's current instant, with the business's zone. */
+  async context(): Promise<MappingContext> {
+    const business = await this.#loadBusiness();
+    return createMappingContext({
+      timeZone: this.#init.timeZone,
+      business,
+      now: this.#init.clock.now(),
+      accountId: this.#init.accountId,
+      capabilities: this.#init.tradify.capabilities,
+    });
+  }
+
+  /** The tax table checked against Tradify's rates (a `ConfigError` when ambiguous). */
+  taxTable(): Promise<ResolvedTaxTable> {
+    this.#taxTable ??= this.#init.tradify.taxRates.list({ signal: this.#init.signal }).then((rates) => checkTaxTable(rates, this.#init.mapping));
+    return this.#taxTable;
+  }
+
+  /** Practitioner → user → email → Tradify staff, for invoice owners. */
+  owners(): Promise<OwnerDirectory> {
+    this.#owners ??= this.#loadOwners();
+    return this.#owners;
+  }
+
+  #loadBusiness(): Promise<{ time_zone_identifier: string | null } | null> {
+    this.#business ??= (async () => {
+      for await (const business of this.#init.cliniko.businesses.list({ perPage: 100, signal: this.#init.signal })) {
+        if (business.time_zone_identifier) return business;
+      }
+      return null;
+    })();
+    return this.#business;
+  }
+
+  async #loadOwners(): Promise<OwnerDirectory> {
+    const signal = this.#init.signal;
+    const { cliniko, tradify } = this.#init;
+    if (!tradify.capabilities.ownerStaffId) return buildOwnerDirectory({ practitioners: [], users: [], staff: [] });
+    const [active, inactive, users, staff] = await Promise.all([
+      cliniko.practitioners.list({ perPage: 100, signal }).toArray(),
+      cliniko.practitioners.listInactive({ perPage: 100, signal }).toArray(),
+      cliniko.users.list({ perPage: 100, signal }).toArray(),
+      tradify.staff.list({ signal }),
+    ]);
+    return buildOwnerDirectory({ practitioners: [...active, ...inactive], users, staff });
+  }
+}

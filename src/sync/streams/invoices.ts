@@ -1,0 +1,432 @@
+/**
+ * The invoices stream: Cliniko invoices (with their items) → Tradify invoices, walked through
+ * the status table by the mapping's planner, resumably (DESIGN §5, §6).
+ *
+ * @module
+ */
+import { isConflictError, isNotFoundError, isResponseValidationError, isUnprocessableEntityError, type ValidationIssue } from '../../core/errors.js';
+import { linkedId } from '../../cliniko/links.js';
+import type { ClinikoInvoice } from '../../cliniko/schemas/invoice.js';
+import type { ClinikoInvoiceItem } from '../../cliniko/schemas/invoice-item.js';
+import { mapInvoice, invoiceExternalReference } from '../../mapping/invoice.js';
+import { planInvoiceActions, type InvoiceAction, type InvoiceLinkInfo } from '../../mapping/status.js';
+import type { TradifyInvoice, TradifyInvoiceInput, TradifyPayment } from '../../tradify/port.js';
+import { payloadHash } from '../hash.js';
+import { idempotencyKey } from '../idempotency.js';
+import type { LinkRecord } from '../ports.js';
+import type { PageWork } from './commit.js';
+import type { RunContext } from './context.js';
+import { loadPatientStates, syncPatient } from './patients.js';
+import { invoiceProjection } from './projection.js';
+import type { StreamHandler } from './runner.js';
+import { patientsByIds } from './source.js';
+
+const STREAM = 'invoices';
+/** Re-plans after a 409 `invalid_state` before giving the invoice to a person. */
+const MAX_REPLANS = 3;
+/** The `reference` our payments carry, so the planner can tell ours from a person's. */
+const PAYMENT_REFERENCE_PREFIX = 'cliniko:invoice:';
+
+type Plannable = { draft: TradifyInvoiceInput; mustStayDraft: boolean; liveItemCount: number };
+
+/** Internal: the Tradify invoice is not where the plan assumed; re-read and plan again. */
+class ReplanSignal extends Error {
+  override readonly name = 'ReplanSignal';
+}
+
+/** What the stream knows of an invoice before syncing it. */
+export interface InvoiceState {
+  link: LinkRecord | undefined;
+  /** Hash of the last desired state written. */
+  hash: string | undefined;
+  /** The Cliniko status at our last write. */
+  lastStatus: number | null;
+}
+
+/** Options of {@link syncInvoice}. */
+export interface SyncInvoiceOptions {
+  /** Plan even when the hash says nothing changed (settle sweep, replay, repair, reissue). */
+  force?: boolean | undefined;
+  /** A person chose to reissue. */
+  reissueChosen?: boolean | undefined;
+  /** The audit action for updates, e.g. `'replay'`, `'repair'`. */
+  action?: string | undefined;
+  /** Write only when the desired-state hash is this one (`apply()` of a saved plan). */
+  expectedHash?: string | undefined;
+}
+
+/** What {@link syncInvoice} did. */
+export type InvoiceOutcome = 'written' | 'unchanged' | 'skipped' | 'dead-lettered' | 'refused' | 'planned';
+
+/** Loads links, hashes and last statuses of invoices in three store reads. */
+export async function loadInvoiceStates(run: RunContext, ids: readonly string[]): Promise<Map<string, InvoiceState>> {
+  const { store } = run.options;
+  const opts = { signal: run.signal };
+  const [links, hashes, statuses] = await Promise.all([
+    store.links.getMany(run.accountId, 'invoice', ids, opts),
+    store.hashes.getMany(run.accountId, 'invoice', ids, opts),
+    store.hashes.getMany(run.accountId, 'invoice-status', ids, opts),
+  ]);
+  return new Map(
+    ids.map((id) => {
+      const status = statuses.get(id);
+      return [id, { link: links.get(id), hash: hashes.get(id), lastStatus: status === undefined || status === '' ? null : Number.parseInt(status, 10) }];
+    }),
+  );
+}
+
+/**
+ * Makes sure every patient of these invoices has a customer: patients not linked yet are
+ * fetched in batches (`q[]=id:=a,b,…&q[]=archived_at:*`) and synced first.
+ */
+export async function ensureCustomers(run: RunContext, invoices: readonly ClinikoInvoice[], work: PageWork): Promise<void> {
+  const ids = [...new Set(invoices.map((i) => linkedId(i.patient)).filter((id): id is string => id !== null))];
+  const unknown = ids.filter((id) => !run.customerIds.has(id) && !run.filteredPatients.has(id));
+  if (unknown.length === 0) return;
+  const links = await run.options.store.links.getMany(run.accountId, 'patient', unknown, { signal: run.signal });
+  for (const [id, link] of links) run.customerIds.set(id, link.tradifyId);
+  const missing = unknown.filter((id) => !links.has(id));
+  if (missing.length === 0) return;
+  const { records: patients } = await patientsByIds(run.options.cliniko, missing, run.signal);
+  const states = await loadPatientStates(run, patients.map((p) => p.id));
+  for (const patient of patients) {
+    await syncPatient(run, patient, states.get(patient.id) ?? { link: undefined, hash: undefined }, work);
+    work.markSeen('patients', { id: patient.id, updatedAt: patient.updated_at });
+  }
+}
+
+/** The hash of everything that decides what Tradify should hold for an invoice. */
+function desiredHash(draft: unknown, invoice: ClinikoInvoice): string {
+  return payloadHash({ draft, status: invoice.status, deleted: invoice.deleted_at !== null, closedAt: invoice.closed_at });
+}
+
+/** Sync one invoice with its items. Dead-letters bad data; lets `TargetDownError` and aborts through. */
+export async function syncInvoice(
+  run: RunContext,
+  invoice: ClinikoInvoice,
+  items: readonly ClinikoInvoiceItem[],
+  state: InvoiceState,
+  work: PageWork,
+  options: SyncInvoiceOptions = {},
+): Promise<InvoiceOutcome> {
+  const patientId = linkedId(invoice.patient);
+  const customerId = patientId === null ? undefined : run.customerIds.get(patientId);
+  const ctx = await run.mappingContext();
+  const mapping = mapInvoice(
+    {
+      invoice,
+      items,
+      customer: customerId === undefined ? null : { id: customerId, defaultInvoiceDueDays: null },
+      patientFiltered: patientId !== null && run.filteredPatients.has(patientId),
+      taxes: await run.lookups.taxTable(),
+      owners: run.options.tradify.capabilities.ownerStaffId ? await run.lookups.owners() : undefined,
+      reissue: state.link?.revision ?? 0,
+    },
+    run.options.mapping,
+    ctx,
+  );
+  if (mapping.status === 'skipped' && !state.link) {
+    run.skip(STREAM, invoice.id, mapping.reason);
+    return 'skipped';
+  }
+  if (mapping.status === 'failed') {
+    const message = mapping.reason === 'customer-missing' ? `Invoice ${invoice.id} waits for its patient's customer` : `Invoice ${invoice.id} could not be mapped (${mapping.reason})`;
+    run.deadLetter(work, STREAM, invoice.id, invoice.updated_at, mapping.reason, message, patientId && mapping.reason === 'customer-missing' ? [`patient:${patientId}`] : []);
+    return 'dead-lettered';
+  }
+  const draft = mapping.status === 'mapped' ? mapping.draft : null;
+  const hash = desiredHash(draft, invoice);
+  if (options.expectedHash !== undefined && options.expectedHash !== hash) return 'refused';
+  if (state.link && state.hash === hash && !options.force) {
+    run.unchanged(STREAM, invoice.id);
+    return 'unchanged';
+  }
+  const plannable = mapping.status === 'mapped' ? { draft: mapping.draft, mustStayDraft: mapping.mustStayDraft, liveItemCount: mapping.liveItemCount } : null;
+  if (run.dryRun) {
+    const { actions } = planInvoiceActions({ invoice, items, mapping: plannable, current: null, payments: [], link: null }, run.options.mapping, ctx);
+    run.planned.push({ stream: STREAM, clinikoId: invoice.id, updatedAt: invoice.updated_at, action: actions.map((a) => a.kind).join('+'), hash, reason: state.link ? 'linked' : 'new' });
+    return 'planned';
+  }
+  const walker = new InvoiceWalker(run, invoice, items, state, work, plannable, options);
+  try {
+    await walker.walk();
+  } catch (error) {
+    handleInvoiceError(run, work, invoice, error);
+    return 'dead-lettered';
+  }
+  work.hashes.push({ kind: 'invoice', clinikoId: invoice.id, hash }, { kind: 'invoice-status', clinikoId: invoice.id, hash: invoice.status === null ? '' : String(invoice.status) });
+  work.hashes.push({ kind: 'invoice-last-change', clinikoId: invoice.id, hash: lastChange(invoice, items) });
+  return walker.finish();
+}
+
+function lastChange(invoice: ClinikoInvoice, items: readonly ClinikoInvoiceItem[]): string {
+  return [invoice.updated_at, ...items.map((i) => i.updated_at)].sort().at(-1)!;
+}
+
+function handleInvoiceError(run: RunContext, work: PageWork, invoice: ClinikoInvoice, error: unknown): void {
+  if (isUnprocessableEntityError(error)) {
+    run.deadLetter(work, STREAM, invoice.id, invoice.updated_at, 'unprocessable', `Tradify rejected invoice ${invoice.id}`, Object.keys(error.errors));
+  } else if (isResponseValidationError(error)) {
+    run.deadLetter(work, STREAM, invoice.id, invoice.updated_at, 'schema', `Tradify's answer for invoice ${invoice.id} did not match the schema`, error.issues.map((i) => i.path));
+  } else if (isConflictError(error)) {
+    run.review(work, STREAM, 'invoice', invoice.id, 'state-conflict', { reason: error.reason ?? null });
+  } else {
+    throw error;
+  }
+}
+
+/** Walks one invoice through its planned actions, re-planning after a 409 `invalid_state`. */
+class InvoiceWalker {
+  readonly #run: RunContext;
+  readonly #invoice: ClinikoInvoice;
+  readonly #items: readonly ClinikoInvoiceItem[];
+  readonly #state: InvoiceState;
+  readonly #work: PageWork;
+  readonly #mapping: Plannable | null;
+  readonly #options: SyncInvoiceOptions;
+  #current: TradifyInvoice | null = null;
+  #tradifyId: string | undefined;
+  #revision: number;
+  #wrote: string[] = [];
+  /** A review or a reasoned skip was recorded (counted there, not as unchanged). */
+  #decided = false;
+
+  constructor(
+    run: RunContext,
+    invoice: ClinikoInvoice,
+    items: readonly ClinikoInvoiceItem[],
+    state: InvoiceState,
+    work: PageWork,
+    mapping: Plannable | null,
+    options: SyncInvoiceOptions,
+  ) {
+    this.#run = run;
+    this.#invoice = invoice;
+    this.#items = items;
+    this.#state = state;
+    this.#work = work;
+    this.#mapping = mapping;
+    this.#options = options;
+    this.#tradifyId = state.link?.tradifyId;
+    this.#revision = state.link?.revision ?? 0;
+  }
+
+  async walk(): Promise<void> {
+    this.#current = this.#tradifyId ? await this.#retrieve(this.#tradifyId) : null;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.#execute(await this.#plan());
+        return;
+      } catch (error) {
+        const moved = error instanceof ReplanSignal || (isConflictError(error) && error.existingId === undefined);
+        if (!moved || attempt >= MAX_REPLANS) throw error;
+        // the invoice moved under us (a crash, a person): re-read and plan the rest of the path
+        this.#current = this.#tradifyId ? await this.#retrieve(this.#tradifyId) : null;
+      }
+    }
+  }
+
+  async #retrieve(id: string): Promise<TradifyInvoice | null> {
+    try {
+      return await this.#run.read(STREAM, () => this.#run.options.tradify.invoices.retrieve(id, { signal: this.#run.signal }));
+    } catch (error) {
+      if (isNotFoundError(error)) return null;
+      throw error;
+    }
+  }
+
+  async #plan(): Promise<InvoiceAction[]> {
+    const run = this.#run;
+    const payments: TradifyPayment[] =
+      this.#current && this.#current.status === 'paid'
+        ? await run.read(STREAM, () => run.options.tradify.payments.list(this.#current!.id, { signal: run.signal }))
+        : [];
+    // a first-seen Closed invoice has no link but its status was recorded: keep it for 'closed-reopened'
+    const link: InvoiceLinkInfo | null = this.#state.link || this.#state.lastStatus !== null
+      ? {
+          ourPaymentIds: payments.filter((p) => p.reference?.startsWith(PAYMENT_REFERENCE_PREFIX)).map((p) => p.id),
+          superseded: await this.#superseded(),
+          reissueCount: this.#revision,
+          lastClinikoStatus: this.#state.lastStatus,
+          reissueChosen: this.#options.reissueChosen,
+        }
+      : null;
+    const plan = planInvoiceActions(
+      { invoice: this.#invoice, items: this.#items, mapping: this.#mapping, current: this.#current, payments, link },
+      run.options.mapping,
+      await run.mappingContext(),
+    );
+    return plan.actions;
+  }
+
+  async #superseded(): Promise<InvoiceLinkInfo['superseded']> {
+    if (this.#revision === 0) return [];
+    const history = await this.#run.options.store.links.history(this.#run.accountId, 'invoice', this.#invoice.id, { signal: this.#run.signal });
+    const out: Array<{ id: string; status: TradifyInvoice['status'] }> = [];
+    for (const old of history.filter((h) => h.status === 'superseded')) {
+      const invoice = await this.#retrieve(old.tradifyId);
+      if (invoice) out.push({ id: invoice.id, status: invoice.status });
+    }
+    return out;
+  }
+
+  async #execute(actions: readonly InvoiceAction[]): Promise<void> {
+    for (const action of actions) await this.#do(action);
+  }
+
+  async #do(action: InvoiceAction): Promise<void> {
+    const run = this.#run;
+    const tradify = run.options.tradify;
+    const signal = run.signal;
+    switch (action.kind) {
+      case 'create':
+        await this.#create(action.input);
+        return;
+      case 'update':
+        this.#current = await run.write(STREAM, () => tradify.invoices.update(action.invoiceId, action.patch, { signal }));
+        this.#note('update', Object.keys(action.patch));
+        return;
+      case 'delete-draft':
+        await run.write(STREAM, () => tradify.invoices.delete(action.invoiceId, { signal }));
+        if (action.invoiceId === this.#tradifyId) this.#current = null;
+        this.#note('delete');
+        return;
+      case 'approve': {
+        const id = action.invoiceId ?? this.#tradifyId!;
+        this.#current = await run.write(STREAM, () => tradify.invoices.approve(id, { signal }));
+        this.#note('approve');
+        return;
+      }
+      case 'pay':
+        await this.#pay(action.invoiceId ?? this.#tradifyId!, action.date);
+        return;
+      case 'delete-payment':
+        await run.write(STREAM, () => tradify.payments.delete(action.invoiceId, action.paymentId, { signal }));
+        this.#current = await this.#retrieve(action.invoiceId);
+        this.#note('delete-payment');
+        return;
+      case 'cancel': {
+        const cancelled = await run.write(STREAM, () => tradify.invoices.cancel(action.invoiceId, { signal }));
+        if (action.invoiceId === this.#tradifyId) this.#current = cancelled;
+        this.#note('cancel');
+        return;
+      }
+      case 'review':
+        this.#decided = true;
+        run.review(this.#work, STREAM, 'invoice', this.#invoice.id, action.reason, { tradifyId: action.invoiceId });
+        return;
+      case 'skip':
+        if (action.reason !== 'in-sync' && action.reason !== 'awaiting-settle' && action.reason !== 'awaiting-manual-approval') {
+          this.#decided = true;
+          run.skip(STREAM, this.#invoice.id, action.reason);
+        }
+        return;
+    }
+  }
+
+  async #create(input: TradifyInvoiceInput): Promise<void> {
+    const run = this.#run;
+    const revision = revisionOf(input.externalReference, this.#invoice.id);
+    const key = idempotencyKey({ accountId: run.accountId, stream: STREAM, recordId: this.#invoice.id, updatedAt: this.#invoice.updated_at, payloadHash: payloadHash(input) });
+    try {
+      this.#current = await run.write(STREAM, () => run.options.tradify.invoices.create(input, { idempotencyKey: key, signal: run.signal }));
+    } catch (error) {
+      if (!isConflictError(error) || error.existingId === undefined) throw error;
+      // our reference already exists (a crash before the checkpoint): adopt it and re-plan
+      this.#tradifyId = error.existingId;
+      this.#revision = revision;
+      this.#work.audit.push({ runId: run.runId, stream: STREAM, action: 'adopt', clinikoId: this.#invoice.id, tradifyId: error.existingId, reasonCode: 'duplicate-external-reference' });
+      throw new ReplanSignal();
+    }
+    this.#tradifyId = this.#current.id;
+    this.#revision = revision;
+    this.#note('create');
+  }
+
+  async #pay(invoiceId: string, date: string): Promise<void> {
+    const run = this.#run;
+    const current = this.#current && this.#current.id === invoiceId ? this.#current : await this.#retrieve(invoiceId);
+    if (!current) return;
+    const amount = current.amountDue;
+    const key = idempotencyKey({ accountId: run.accountId, stream: 'payments', recordId: this.#invoice.id, updatedAt: this.#invoice.updated_at, payloadHash: payloadHash({ invoiceId, date, amount }) });
+    await run.write(STREAM, () =>
+      run.options.tradify.payments.add(invoiceId, { date, amount, reference: `${PAYMENT_REFERENCE_PREFIX}${this.#invoice.id}` }, { idempotencyKey: key, signal: run.signal }),
+    );
+    this.#current = null;
+    this.#note('pay');
+  }
+
+  #note(action: string, fields?: string[]): void {
+    this.#wrote.push(action);
+    const run = this.#run;
+    this.#work.audit.push({
+      runId: run.runId,
+      stream: STREAM,
+      action: action === 'update' && this.#options.action ? this.#options.action : action,
+      clinikoId: this.#invoice.id,
+      tradifyId: this.#tradifyId,
+      clinikoCreatedAt: this.#invoice.created_at,
+      clinikoUpdatedAt: this.#invoice.updated_at,
+      tradifyUpdatedAt: this.#current?.updatedAt ?? undefined,
+      changedFields: fields,
+    });
+    const eventAction = ({ create: 'created', update: 'updated', delete: 'deleted', approve: 'approved', pay: 'paid', 'delete-payment': 'payment-deleted', cancel: 'cancelled' } as const)[action as 'create'];
+    if (this.#tradifyId) run.events.emit('recordWritten', { runId: run.runId, stream: STREAM, clinikoId: this.#invoice.id, tradifyId: this.#tradifyId, action: eventAction ?? 'updated' });
+  }
+
+  /** Records the link and counts the invoice once. */
+  finish(): 'written' | 'skipped' | 'unchanged' {
+    const run = this.#run;
+    if (this.#tradifyId) {
+      this.#work.links.push({
+        kind: 'invoice',
+        clinikoId: this.#invoice.id,
+        tradifyId: this.#tradifyId,
+        revision: this.#revision,
+        externalReference: invoiceExternalReference(this.#invoice.id, this.#revision),
+        tradifyUpdatedAt: this.#current?.updatedAt ?? undefined,
+      });
+      if (this.#current) this.#work.hashes.push({ kind: 'invoice-remote', clinikoId: this.#invoice.id, hash: payloadHash(invoiceProjection(this.#current)) });
+    }
+    if (this.#wrote.length > 0) run.writtenInvoices.add(this.#invoice.id);
+    if (this.#wrote.includes('create') && !this.#state.link) run.counters.created++;
+    else if (this.#wrote.length > 0) run.counters.updated++;
+    else if (!this.#decided) run.unchanged(STREAM, this.#invoice.id);
+    return this.#wrote.length > 0 ? 'written' : this.#decided ? 'skipped' : 'unchanged';
+  }
+}
+
+function revisionOf(reference: string | null | undefined, invoiceId: string): number {
+  const match = reference ? new RegExp(`^cliniko:invoice:${invoiceId}:r(\\d+)$`).exec(reference) : null;
+  return match ? Number.parseInt(match[1]!, 10) : 0;
+}
+
+/** The invoices stream's handler for the shared page loop. */
+export function invoicesHandler(): StreamHandler<ClinikoInvoice> {
+  let states = new Map<string, InvoiceState>();
+  let items = new Map<string, ClinikoInvoiceItem[]>();
+  let rejected = new Map<string, ValidationIssue[]>();
+  return {
+    stream: STREAM,
+    skipSeen: true,
+    changes: (run, since) => run.options.cliniko.invoices.changes({ since, signal: run.signal }),
+    prepare: async (run, rows, work) => {
+      const read = await run.items.read(rows.map((r) => r.id), run.signal);
+      items = read.byInvoice;
+      rejected = read.rejected;
+      await ensureCustomers(run, rows, work);
+      states = await loadInvoiceStates(run, rows.map((r) => r.id));
+    },
+    syncOne: async (run, row, work) => {
+      const bad = rejected.get(row.id);
+      if (bad) {
+        run.deadLetter(work, STREAM, row.id, row.updated_at, 'schema', `An item of Cliniko invoice ${row.id} does not match the schema`, bad.map((i) => i.path));
+        return;
+      }
+      await syncInvoice(run, row, items.get(row.id) ?? [], states.get(row.id) ?? { link: undefined, hash: undefined, lastStatus: null }, work);
+    },
+  };
+}
+
+/** The empty state of an invoice never synced. */
+export const NO_INVOICE_STATE: InvoiceState = Object.freeze({ link: undefined, hash: undefined, lastStatus: null });
