@@ -1,0 +1,44 @@
+/**
+ * The default alerter: one line per alert on the console.
+ *
+ * @module
+ */
+import type { Alert, Alerter } from '../sync/ports.js';
+import { alertLine } from './format.js';
+
+/** Options of {@link ConsoleAlerter}. */
+export interface ConsoleAlerterOptions {
+  /**
+   * Where lines go. @defaultValue `console.error` for critical alerts, `console.warn` otherwise
+   */
+  write?: ((line: string, alert: Alert) => void) | undefined;
+  /** Prefix of every line. @defaultValue `'[cliniko-tradify] alert'` */
+  prefix?: string | undefined;
+}
+
+/**
+ * Prints each alert as one line (ids and counts only). The engine's default alerter.
+ *
+ * @example
+ * ```ts
+ * const engine = new SyncEngine({ cliniko, tradify, store, alerter: new ConsoleAlerter() });
+ * ```
+ */
+export class ConsoleAlerter implements Alerter {
+  readonly #write: (line: string, alert: Alert) => void;
+  readonly #prefix: string;
+
+  constructor(options: ConsoleAlerterOptions = {}) {
+    this.#write = options.write ?? ((line, alert) => (alert.severity === 'critical' ? console.error(line) : console.warn(line)));
+    this.#prefix = options.prefix ?? '[cliniko-tradify] alert';
+  }
+
+  /** Writes the alert's line. Never throws for a write failure. */
+  async notify(alert: Alert): Promise<void> {
+    try {
+      this.#write(`${this.#prefix} ${alertLine(alert)}`, alert);
+    } catch {
+      // a broken console must not break a sync
+    }
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * An alerter that POSTs each alert to a webhook (JSON, or a Slack-compatible body), with a
+ * timeout and retries. The URL is a secret (Slack and Teams webhook URLs carry their token in
+ * the path): it never appears in an error, a log line or `util.inspect` of this object.
+ *
+ * @module
+ */
+import { systemClock } from '../core/clock.js';
+import type { Clock } from '../core/clock.js';
+import { AbortError, ClinikoTradifyError, ConfigError } from '../core/errors.js';
+import type { ErrorCode } from '../core/errors.js';
+import { defaultLogger } from '../core/logger.js';
+import type { Logger } from '../core/logger.js';
+import type { Alert, Alerter } from '../sync/ports.js';
+import { alertLine } from './format.js';
+
+/** Options of {@link WebhookAlerter}. */
+export interface WebhookAlerterOptions {
+  /** The webhook URL. A secret: never logged. Must be `https:` unless it is a loopback address. */
+  url: string;
+  /** `'json'` posts `{ type, alert }`; `'slack'` posts `{ text, blocks }`. @defaultValue `'json'` */
+  format?: 'json' | 'slack' | undefined;
+  /** Per-attempt timeout in ms. @defaultValue `10_000` */
+  timeoutMs?: number | undefined;
+  /** Retries after the first attempt (on 5xx, 429, timeouts and network errors). @defaultValue `3` */
+  retries?: number | undefined;
+  /** Base delay of the exponential backoff with full jitter, in ms. @defaultValue `500` */
+  retryDelayMs?: number | undefined;
+  /** Extra headers (e.g. an auth header). Never logged. */
+  headers?: Record<string, string> | undefined;
+  /** The fetch to use. @defaultValue `globalThis.fetch` */
+  fetch?: typeof fetch | undefined;
+  /** Sleep for the backoff (tests inject one). @defaultValue the system clock */
+  clock?: Clock | undefined;
+  /** Where delivery failures are reported. @defaultValue the library's default logger */
+  logger?: Logger | undefined;
+  /** Throw when every attempt failed, instead of logging. @defaultValue `false` */
+  throwOnFailure?: boolean | undefined;
+  /** Source of randomness for the jitter, in [0, 1). @defaultValue `Math.random` */
+  random?: (() => number) | undefined;
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+function parseWebhookUrl(url: string): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError('url', 'WebhookAlerter: the webhook url is not a valid URL (value not shown: it is a secret).');
+  }
+  const loopback = LOOPBACK_HOSTS.has(parsed.hostname) || parsed.hostname.startsWith('127.');
+  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && loopback)) {
+    throw new ConfigError('url', 'WebhookAlerter: the webhook url must use https: (plain http: only for loopback).');
+  }
+  return parsed;
+}
+
+/** The Slack-compatible body: a fallback `text` and one mrkdwn section. */
+export function slackBody(alert: Alert): { text: string; blocks: unknown[] } {
+  const text = `cliniko-tradify ${alertLine(alert)}`;
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: text.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!) } }] };
+}
+
+/** The JSON body. */
+export function jsonBody(alert: Alert): { type: 'cliniko-tradify.alert'; alert: Alert } {
+  return { type: 'cliniko-tradify.alert', alert };
+}
+
+/** The outcome of one attempt: `undefined` when delivered, else why not. */
+interface AttemptFailure {
+  code: ErrorCode;
+  detail: string;
+  retryable: boolean;
+}
+
+/**
+ * POSTs alerts to a webhook.
+ *
+ * @example
+ * ```ts
+ * const alerter = new WebhookAlerter({ url: process.env.SLACK_WEBHOOK_URL!, format: 'slack', retries: 3 });
+ * ```
+ * @throws ConfigError at construction when the URL is invalid or not `https:`.
+ */
+export class WebhookAlerter implements Alerter {
+  readonly #url: URL;
+  readonly #format: 'json' | 'slack';
+  readonly #timeoutMs: number;
+  readonly #retries: number;
+  readonly #retryDelayMs: number;
+  readonly #headers: Record<string, string>;
+  readonly #fetch: typeof fetch;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #throw: boolean;
+  readonly #random: () => number;
+
+  constructor(options: WebhookAlerterOptions) {
+    this.#url = parseWebhookUrl(options.url);
+    this.#format = options.format ?? 'json';
+    this.#timeoutMs = options.timeoutMs ?? 10_000;
+    this.#retries = Math.max(0, options.retries ?? 3);
+    this.#retryDelayMs = options.retryDelayMs ?? 500;
+    this.#headers = { ...options.headers };
+    this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#clock = options.clock ?? systemClock;
+    this.#logger = options.logger ?? defaultLogger;
+    this.#throw = options.throwOnFailure ?? false;
+    this.#random = options.random ?? Math.random;
+  }
+
+  /**
+   * Delivers the alert, retrying transient failures with exponential backoff and full jitter.
+   *
+   * @throws ClinikoTradifyError (`server_error`, `timeout`, `connection_failed` or `api_error`)
+   *   only with `throwOnFailure`; the message never contains the URL.
+   * @throws AbortError when `signal` fires.
+   */
+  async notify(alert: Alert, options: { signal?: AbortSignal | undefined } = {}): Promise<void> {
+    const body = JSON.stringify(this.#format === 'slack' ? slackBody(alert) : jsonBody(alert));
+    let failure: AttemptFailure | undefined;
+    for (let attempt = 0; attempt <= this.#retries; attempt++) {
+      if (attempt > 0) await this.#clock.sleep(this.#backoff(attempt), options.signal);
+      failure = await this.#attempt(body, options.signal);
+      if (!failure || !failure.retryable) break;
+    }
+    if (failure) this.#fail(alert, failure);
+  }
+
+  #backoff(attempt: number): number {
+    return Math.floor(this.#random() * this.#retryDelayMs * 2 ** (attempt - 1));
+  }
+
+  async #attempt(body: string, signal: AbortSignal | undefined): Promise<AttemptFailure | undefined> {
+    if (signal?.aborted) throw new AbortError();
+    const timeout = AbortSignal.timeout(this.#timeoutMs);
+    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    try {
+      const response = await this.#fetch(this.#url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...this.#headers },
+        body,
+        signal: combined,
+        redirect: 'error',
+      });
+      await response.body?.cancel().catch(() => undefined);
+      if (response.ok) return undefined;
+      const retryable = response.status >= 500 || response.status === 429 || response.status === 408;
+      return { code: response.status >= 500 ? 'server_error' : 'api_error', detail: `HTTP ${response.status}`, retryable };
+    } catch {
+      if (signal?.aborted) throw new AbortError();
+      if (timeout.aborted) return { code: 'timeout', detail: `no answer within ${this.#timeoutMs} ms`, retryable: true };
+      return { code: 'connection_failed', detail: 'the webhook could not be reached', retryable: true };
+    }
+  }
+
+  #fail(alert: Alert, failure: AttemptFailure): void {
+    const message = `Webhook alert delivery failed: ${failure.detail} (after up to ${this.#retries + 1} attempts)`;
+    if (this.#throw) throw new ClinikoTradifyError(failure.code, message);
+    this.#logger.error(message, { kind: alert.kind, fingerprint: alert.fingerprint, code: failure.code });
+  }
+
+  /** `util.inspect` and `console.log` show no URL or headers. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `WebhookAlerter { format: '${this.#format}', url: '[redacted]' }`;
+  }
+
+  /** JSON shows no URL or headers. */
+  toJSON(): Record<string, unknown> {
+    return { type: 'WebhookAlerter', format: this.#format, url: '[redacted]' };
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Escaping for the report renderers: every value that reaches HTML, Markdown or CSV passes
+ * through one of these.
+ *
+ * @module
+ */
+
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '`': '&#96;',
+};
+
+/** Escapes text for HTML element content and quoted attribute values. */
+export function escapeHtml(value: unknown): string {
+  return String(value ?? '').replace(/[&<>"'`]/g, (c) => HTML_ESCAPES[c] ?? c);
+}
+
+/** Escapes text for a Markdown table cell: pipes, backslashes, HTML and line breaks. */
+export function escapeMarkdownCell(value: unknown): string {
+  return escapeHtml(value)
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/[*_[\]]/g, (c) => `\\${c}`)
+    .replace(/\r?\n|\r/g, ' ');
+}
+
+/**
+ * Neutralises spreadsheet formulas: a cell starting with `=`, `+`, `@`, a tab or a carriage
+ * return is prefixed with `'`. A plain negative number (`-12.50`) is left alone.
+ */
+export function neutraliseCsvFormula(value: string): string {
+  if (/^[=+@\t\r]/.test(value)) return `'${value}`;
+  if (value.startsWith('-') && !/^-\d+(\.\d+)?$/.test(value)) return `'${value}`;
+  return value;
+}

@@ -1,0 +1,114 @@
+/**
+ * The report as ONE self-contained HTML page: inline CSS and JS, an inline SVG chart, and a
+ * Content-Security-Policy that forbids every network fetch. Every value is HTML-escaped.
+ *
+ * @module
+ */
+import { renderFindingsChart } from './chart.js';
+import { escapeHtml } from './escape.js';
+import { FINDING_COLUMNS, KIND_LABELS, findingCells } from './labels.js';
+import { FINDING_KINDS } from './types.js';
+import type { MoneyRow, ReconciliationFinding, ReconciliationReportData } from './types.js';
+
+const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
+
+const STYLE = `
+body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222}
+h1{font-size:20px}h2{font-size:16px;margin-top:28px}
+table{border-collapse:collapse;margin:8px 0}
+th,td{border:1px solid #ccc;padding:3px 8px;text-align:left}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+tr.diff td{background:#fff3e0}
+.note{background:#fdecea;padding:6px 10px;border-left:4px solid #d55e00}
+.summary-total{font-size:18px;font-weight:600}
+`;
+
+const SCRIPT = `
+(function(){
+  var select=document.getElementById('kind-filter');
+  var rows=document.querySelectorAll('#findings tbody tr');
+  var shown=document.getElementById('visible-count');
+  function apply(){
+    var kind=select.value, n=0;
+    for(var i=0;i<rows.length;i++){
+      var match=kind==='all'||rows[i].getAttribute('data-kind')===kind;
+      rows[i].hidden=!match; if(match) n++;
+    }
+    shown.textContent=String(n);
+  }
+  select.addEventListener('change',apply);
+  apply();
+})();
+`;
+
+function moneyTable(id: string, rows: readonly MoneyRow[]): string {
+  const head = '<tr><th>Period</th><th>Cliniko total</th><th>Cliniko GST</th><th>Tradify total</th><th>Tradify GST</th><th>Difference total</th><th>Difference GST</th></tr>';
+  const body = rows
+    .map((r) => {
+      const differs = r.difference.total !== '0.00' || r.difference.tax !== '0.00';
+      const cells = [r.cliniko.total, r.cliniko.tax, r.tradify.total, r.tradify.tax, r.difference.total, r.difference.tax];
+      return `<tr${differs ? ' class="diff"' : ''}><td>${escapeHtml(r.period)}</td>${cells.map((c) => `<td class="num">${escapeHtml(c)}</td>`).join('')}</tr>`;
+    })
+    .join('');
+  return `<table id="${id}"><thead>${head}</thead><tbody>${body || '<tr><td colspan="7">No Cliniko-referenced invoices.</td></tr>'}</tbody></table>`;
+}
+
+function summarySection(data: ReconciliationReportData): string {
+  const s = data.summary;
+  const counts = FINDING_KINDS.map((k) => `<tr data-kind="${k}"><td>${escapeHtml(KIND_LABELS[k])}</td><td class="num">${s.counts[k]}</td></tr>`).join('');
+  const records = Object.entries(s.records)
+    .map(([k, v]) => `<tr><td>${escapeHtml(k)}</td><td class="num">${escapeHtml(v)}</td></tr>`)
+    .join('');
+  return `<section id="summary">
+<p>Account <code>${escapeHtml(s.accountId)}</code>, run <code>${escapeHtml(s.runId)}</code>, ${escapeHtml(s.startedAt)} – ${escapeHtml(s.finishedAt)} (${escapeHtml(s.timeZone)})${s.since ? `, invoices issued since ${escapeHtml(s.since)}` : ''}.</p>
+<p class="summary-total">Findings: <span id="total-findings">${s.totalFindings}</span></p>
+<table id="counts"><thead><tr><th>Kind</th><th>Count</th></tr></thead><tbody>${counts}</tbody></table>
+<table id="records"><thead><tr><th>Records</th><th>Count</th></tr></thead><tbody>${records}</tbody></table>
+</section>`;
+}
+
+function findingsSection(findings: readonly ReconciliationFinding[]): string {
+  const options = FINDING_KINDS.map((k) => `<option value="${k}">${escapeHtml(KIND_LABELS[k])}</option>`).join('');
+  const head = FINDING_COLUMNS.map((c) => `<th>${escapeHtml(c)}</th>`).join('');
+  const rows = findings
+    .map((f) => {
+      const cells = findingCells(f);
+      return `<tr data-kind="${escapeHtml(f.kind)}">${FINDING_COLUMNS.map((c) => `<td>${escapeHtml(cells[c])}</td>`).join('')}</tr>`;
+    })
+    .join('\n');
+  return `<section id="findings-section">
+<label>Kind <select id="kind-filter"><option value="all">All kinds</option>${options}</select></label>
+Showing <span id="visible-count">${findings.length}</span> of ${findings.length}.
+<table id="findings"><thead><tr>${head}</tr></thead><tbody>
+${rows}
+</tbody></table>
+</section>`;
+}
+
+/** The whole report as one self-contained HTML page (no network access at all). */
+export function renderHtml(data: ReconciliationReportData): string {
+  const m = data.summary.money;
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta name="referrer" content="no-referrer">
+<title>Reconciliation report ${escapeHtml(data.summary.accountId)} ${escapeHtml(data.summary.finishedAt)}</title>
+<style>${STYLE}</style></head>
+<body>
+<h1>Reconciliation report</h1>
+<p class="note">This report holds patient identifiers. Keep it private; do not email or publish it.</p>
+${summarySection(data)}
+<h2>Findings by month and kind</h2>
+${renderFindingsChart(data.findings)}
+<h2>Money by issue month</h2>
+${moneyTable('money-issue-month', m.byIssueMonth)}
+<h2>Money by payment month (cash basis)</h2>
+${moneyTable('money-payment-month', m.byPaymentMonth)}
+<h2>Money by BAS quarter</h2>
+${moneyTable('money-bas-quarter', m.byBasQuarter)}
+<h2>Findings</h2>
+${findingsSection(data.findings)}
+<script>${SCRIPT}</script>
+</body></html>
+`;
+}

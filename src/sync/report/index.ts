@@ -1,0 +1,22 @@
+/**
+ * Reconciliation reports: the typed report, its renderings and the file writer.
+ *
+ * @module
+ */
+export { ReconciliationReport } from './report.js';
+export { writeReportFiles, reportFileName } from './files.js';
+export type { ReportFormat, WriteReportFilesOptions } from './files.js';
+export { FINDING_KINDS } from './types.js';
+export type {
+  FindingKind,
+  FindingEntity,
+  MismatchField,
+  ReconciliationFinding,
+  MoneyPair,
+  MoneyRow,
+  MoneySummary,
+  RecordCounts,
+  RepairSummary,
+  ReconciliationSummary,
+  ReconciliationReportData,
+} from './types.js';

@@ -1,0 +1,70 @@
+/**
+ * Markdown rendering of a report: the summary, the money tables and the findings table.
+ *
+ * @module
+ */
+import { escapeMarkdownCell } from './escape.js';
+import { FINDING_COLUMNS, KIND_LABELS, findingCells } from './labels.js';
+import { FINDING_KINDS } from './types.js';
+import type { MoneyRow, ReconciliationReportData } from './types.js';
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]) => `| ${cells.map(escapeMarkdownCell).join(' | ')} |`;
+  return [line(header), `|${header.map(() => ' --- ').join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+function moneyTable(rows: readonly MoneyRow[]): string {
+  if (rows.length === 0) return '_No Cliniko-referenced invoices in this view._';
+  const header = ['Period', 'Cliniko total', 'Cliniko GST', 'Tradify total', 'Tradify GST', 'Difference total', 'Difference GST'];
+  return table(
+    header,
+    rows.map((r) => [r.period, r.cliniko.total, r.cliniko.tax, r.tradify.total, r.tradify.tax, r.difference.total, r.difference.tax]),
+  );
+}
+
+function summarySection(data: ReconciliationReportData): string {
+  const s = data.summary;
+  const counts = FINDING_KINDS.map((k) => [KIND_LABELS[k], String(s.counts[k])]);
+  const records = Object.entries(s.records).map(([k, v]) => [k, String(v)]);
+  return [
+    `# Reconciliation report`,
+    '',
+    `Account \`${escapeMarkdownCell(s.accountId)}\`, run \`${escapeMarkdownCell(s.runId)}\`, ${escapeMarkdownCell(s.startedAt)} – ${escapeMarkdownCell(s.finishedAt)} (${escapeMarkdownCell(s.timeZone)}).`,
+    '',
+    '> This report holds patient identifiers. Keep it private.',
+    '',
+    `**Findings: ${s.totalFindings}**`,
+    '',
+    table(['Kind', 'Count'], counts),
+    '',
+    table(['Records', 'Count'], records),
+  ].join('\n');
+}
+
+/** The whole report as GitHub-flavoured Markdown; every cell is escaped. */
+export function renderMarkdown(data: ReconciliationReportData): string {
+  const findingRows = data.findings.map((f) => {
+    const cells = findingCells(f);
+    return FINDING_COLUMNS.map((c) => cells[c]);
+  });
+  return [
+    summarySection(data),
+    '',
+    '## Money by issue month',
+    '',
+    moneyTable(data.summary.money.byIssueMonth),
+    '',
+    '## Money by payment month (cash basis)',
+    '',
+    moneyTable(data.summary.money.byPaymentMonth),
+    '',
+    '## Money by BAS quarter',
+    '',
+    moneyTable(data.summary.money.byBasQuarter),
+    '',
+    '## Findings',
+    '',
+    findingRows.length === 0 ? '_No findings._' : table(FINDING_COLUMNS, findingRows),
+    '',
+  ].join('\n');
+}
