@@ -1,0 +1,359 @@
+/**
+ * The HTTP layer both API clients are built on (DESIGN.md §4): ky with its own retry off,
+ * one shared pacer per API key, the one retry layer, and the mapping of every failure onto
+ * the error family. Nothing secret leaves this module: errors and logs carry the method,
+ * the path and the query's keys only.
+ *
+ * @example
+ * ```ts
+ * const http = createHttpClient({
+ *   api: 'tradify',
+ *   baseUrl: 'https://tradify.example/v1',
+ *   headers: { 'X-Api-Key': key },
+ *   limiterKey: key,
+ *   requestsPerMinute: 95,
+ * });
+ * const { data } = await http.request({ method: 'GET', path: '/customers', query: [['page', '1']], schema });
+ * ```
+ *
+ * @module
+ */
+import ky, { TimeoutError as KyTimeoutError } from 'ky';
+import type { z } from 'zod';
+import { systemClock, type Clock } from './clock.js';
+import {
+  AbortError,
+  ApiError,
+  ConfigError,
+  ConnectionError,
+  ResponseValidationError,
+  TimeoutError,
+  retryAfterMsFromHeaders,
+  type RequestDescription,
+  type ValidationIssue,
+} from './errors.js';
+import { defaultLogger, type Logger } from './logger.js';
+import { sharedLimiter, type RequestLimiter } from './pacing.js';
+import { isLoopbackHost, queryKeysOf, scrubApiMessage } from './redact.js';
+import { RETRY_DEFAULTS, backoffDelayMs, isRetryableMethod, type RetryOptions } from './retry.js';
+
+/** Which API a client speaks to; it names the API in errors and logs. */
+export type ApiName = 'cliniko' | 'tradify';
+
+/** Options of {@link createHttpClient}. */
+export interface HttpClientOptions {
+  /** Which API this is. */
+  api: ApiName;
+  /** Base URL every `path` is appended to, e.g. `https://api.au1.cliniko.com/v1`. Must be `https:` unless loopback. */
+  baseUrl: string;
+  /** Headers sent on every request, auth included. Never logged, never put on an error. */
+  headers: Record<string, string>;
+  /** The secret that identifies the API's rate bucket (the API key); only its hash is kept. */
+  limiterKey: string;
+  /** Requests started per minute at most, shared by every client with the same key. */
+  requestsPerMinute: number;
+  /**
+   * Per-try timeout in ms.
+   * @defaultValue 30000
+   */
+  timeout?: number | undefined;
+  /** A `fetch` to use instead of the global one (tests, proxies). */
+  fetch?: typeof fetch | undefined;
+  /** @defaultValue {@link defaultLogger} */
+  logger?: Logger | undefined;
+  /** @defaultValue {@link systemClock} */
+  clock?: Clock | undefined;
+  /** Retry settings; see {@link RETRY_DEFAULTS}. */
+  retry?: Partial<RetryOptions> | undefined;
+  /** `[0, 1)` source for backoff jitter. @defaultValue `Math.random` */
+  random?: (() => number) | undefined;
+}
+
+/** One request. Give `path` (appended to the base URL) or `url` (absolute, same origin as the base URL). */
+export interface HttpRequest<T> {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  /** Path below the base URL, starting with `/`, e.g. `/patients/123`. */
+  path?: string | undefined;
+  /** An absolute URL followed verbatim (e.g. `links.next`); must share the base URL's origin. */
+  url?: string | undefined;
+  /** Query pairs in order; repeated keys (`q[]`) allowed. Values are percent-encoded (`+` → `%2B`). */
+  query?: ReadonlyArray<readonly [string, string]> | undefined;
+  /** A JSON body; sets `Content-Type: application/json`. */
+  json?: unknown;
+  /** Validates a 2xx body; failure throws {@link ResponseValidationError}. Without it `data` is the raw JSON or `undefined`. */
+  schema?: z.ZodType<T> | undefined;
+  /** Sent as `Idempotency-Key`; makes a POST retryable. */
+  idempotencyKey?: string | undefined;
+  /** Extra headers for this request. */
+  headers?: Record<string, string> | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** A successful response. */
+export interface HttpResponse<T> {
+  data: T;
+  status: number;
+  headers: Headers;
+}
+
+/** Counters of one HTTP client since it was made. */
+export interface HttpStats {
+  /** Tries sent (every retry counts). */
+  requests: number;
+  /** Retries after 5xx, connection failures and timeouts. */
+  retries: number;
+  /** 429 responses received. */
+  rateLimited: number;
+  /** Total ms this client asked the shared limiter to pause for 429s. */
+  rateLimitWaitMs: number;
+}
+
+type Attempt =
+  | { kind: 'response'; response: Response; text: string }
+  | { kind: 'failure'; error: ApiError | AbortError };
+
+const JSON_TYPE = /\bjson\b/i;
+
+/** Encode query pairs: every reserved character, `+` and `%` included, is percent-encoded. */
+export function encodeQuery(query: ReadonlyArray<readonly [string, string]>): string {
+  return query.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+}
+
+/**
+ * Check a base URL: absolute, `https:` unless the host is loopback.
+ *
+ * @throws {@link ConfigError} naming `setting`.
+ */
+export function assertSafeBaseUrl(baseUrl: string, setting = 'baseUrl'): URL {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new ConfigError(setting, `${setting} must be an absolute URL such as https://api.au1.cliniko.com/v1`);
+  }
+  if (url.protocol === 'https:') return url;
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url;
+  throw new ConfigError(setting, `${setting} must use https: (plain http: is allowed only on a loopback host)`);
+}
+
+/** The paced, retrying HTTP client. Make one with {@link createHttpClient}. */
+export class HttpClient {
+  /** Counters since creation. */
+  readonly stats: HttpStats = { requests: 0, retries: 0, rateLimited: 0, rateLimitWaitMs: 0 };
+  /** The limiter shared with every client on the same key. */
+  readonly limiter: RequestLimiter;
+  readonly #api: ApiName;
+  readonly #base: URL;
+  readonly #headers: Record<string, string>;
+  readonly #timeout: number;
+  readonly #fetch: typeof fetch | undefined;
+  readonly #logger: Logger;
+  readonly #clock: Clock;
+  readonly #retry: RetryOptions;
+  readonly #random: () => number;
+
+  constructor(options: HttpClientOptions) {
+    this.#api = options.api;
+    this.#base = assertSafeBaseUrl(options.baseUrl);
+    if (!(options.requestsPerMinute > 0) || !Number.isFinite(options.requestsPerMinute)) {
+      throw new ConfigError('requestsPerMinute', 'requestsPerMinute must be a positive finite number');
+    }
+    this.#headers = { ...options.headers };
+    this.#timeout = options.timeout ?? 30_000;
+    this.#fetch = options.fetch;
+    this.#logger = options.logger ?? defaultLogger;
+    this.#clock = options.clock ?? systemClock;
+    this.#retry = { ...RETRY_DEFAULTS, ...options.retry };
+    this.#random = options.random ?? Math.random;
+    this.limiter = sharedLimiter(options.api, options.limiterKey, options.requestsPerMinute, this.#clock);
+  }
+
+  /** The base URL (no credentials in it). */
+  get baseUrl(): string {
+    return this.#base.href;
+  }
+
+  /** The base URL's path without a trailing slash, e.g. `/v1`: prefix of every endpoint in errors. */
+  get basePath(): string {
+    return this.#base.pathname.replace(/\/+$/, '');
+  }
+
+  /**
+   * Send one request through the pacer and the retry layer.
+   *
+   * 5xx, dropped connections and timeouts are retried (GET, PATCH, PUT, DELETE, keyed POST)
+   * with full-jitter backoff; a 429 pauses the shared limiter until the API's reset and is
+   * retried without using the 5xx budget. See `worstCaseRequestMs` for the bound.
+   *
+   * @throws {@link ApiError} subclasses for failing statuses (via `ApiError.from`),
+   *   {@link ConnectionError}, {@link TimeoutError}, {@link AbortError},
+   *   {@link ResponseValidationError} for a 2xx body that is not JSON or fails `schema`.
+   */
+  async request<T = unknown>(req: HttpRequest<T>): Promise<HttpResponse<T>> {
+    const url = this.#urlFor(req);
+    const where: RequestDescription = { api: this.#api, method: req.method, path: url.pathname, queryKeys: queryKeysOf(url) };
+    const retryable = isRetryableMethod(req.method, req.idempotencyKey !== undefined);
+    let failures = 0;
+    let rateLimits = 0;
+    for (;;) {
+      if (req.signal?.aborted) throw new AbortError();
+      const attempt = await this.#attempt(url, req, where);
+      if (attempt.kind === 'response' && attempt.response.ok) return this.#success(attempt, req, where);
+      // A 429 means the request was not processed, so every method (POSTs too) may be resent.
+      if (attempt.kind === 'response' && attempt.response.status === 429) {
+        rateLimits += 1;
+        this.#onRateLimited(attempt, where, rateLimits);
+        continue;
+      }
+      const error = attempt.kind === 'failure' ? attempt.error : this.#errorFor(attempt, where);
+      const transient = attempt.kind === 'failure' ? error.code !== 'aborted' : attempt.response.status >= 500;
+      if (!transient || !retryable || failures >= this.#retry.maxRetries) throw error;
+      const delay = backoffDelayMs(failures, this.#retry, this.#random);
+      failures += 1;
+      this.stats.retries += 1;
+      this.#logger.warn('retrying after a transient failure', { api: this.#api, method: req.method, path: where.path, code: error.code, retry: failures, delayMs: delay });
+      await this.#clock.sleep(delay, req.signal);
+    }
+  }
+
+  #urlFor(req: HttpRequest<unknown>): URL {
+    if (req.url !== undefined) {
+      const url = new URL(req.url);
+      if (url.origin !== this.#base.origin) {
+        throw new ResponseValidationError({ api: this.#api, method: req.method, path: url.pathname }, [
+          { path: 'links.next', code: 'foreign_origin', message: 'a link pointed at another host; it was not followed' },
+        ]);
+      }
+      return url;
+    }
+    const url = new URL(this.#base.origin + this.basePath + (req.path ?? ''));
+    if (req.query && req.query.length > 0) url.search = encodeQuery(req.query);
+    return url;
+  }
+
+  async #attempt(url: URL, req: HttpRequest<unknown>, where: RequestDescription): Promise<Attempt> {
+    try {
+      return await this.limiter.schedule(() => this.#send(url, req, where), req.signal);
+    } catch (error) {
+      if (req.signal?.aborted) return { kind: 'failure', error: new AbortError() };
+      if (error instanceof KyTimeoutError) return { kind: 'failure', error: new TimeoutError(where, this.#timeout) };
+      if (error instanceof ApiError || error instanceof AbortError) return { kind: 'failure', error };
+      // The cause is dropped on purpose: fetch errors can carry the URL with its query values.
+      return { kind: 'failure', error: new ConnectionError(where) };
+    }
+  }
+
+  async #send(url: URL, req: HttpRequest<unknown>, where: RequestDescription): Promise<Attempt> {
+    this.stats.requests += 1;
+    const started = this.#clock.now();
+    const headers: Record<string, string> = { ...this.#headers, ...req.headers };
+    if (req.json !== undefined) headers['Content-Type'] = 'application/json';
+    if (req.idempotencyKey !== undefined) headers['Idempotency-Key'] = req.idempotencyKey;
+    const response = await ky(url.href, {
+      method: req.method,
+      headers,
+      body: req.json === undefined ? undefined : JSON.stringify(req.json),
+      signal: req.signal,
+      timeout: this.#timeout,
+      retry: 0,
+      throwHttpErrors: false,
+      ...(this.#fetch ? { fetch: this.#fetch } : {}),
+    });
+    const text = await response.text();
+    this.#logger.debug('http', { api: this.#api, method: where.method, path: where.path, status: response.status, ms: this.#clock.now() - started });
+    return { kind: 'response', response, text };
+  }
+
+  #onRateLimited(attempt: Extract<Attempt, { kind: 'response' }>, where: RequestDescription, count: number): void {
+    this.stats.rateLimited += 1;
+    const headers = attempt.response.headers;
+    const asked = retryAfterMsFromHeaders(headers, this.#clock.now());
+    const wait = asked ?? backoffDelayMs(count - 1, this.#retry, () => 1);
+    if (count > this.#retry.maxRateLimitWaits || wait > this.#retry.maxRateLimitWaitMs) {
+      throw this.#errorFor(attempt, where);
+    }
+    this.stats.rateLimitWaitMs += wait;
+    this.#logger.warn('rate limited: pausing every request on this key', { api: this.#api, path: where.path, waitMs: wait, attempt: count });
+    this.limiter.pauseFor(wait);
+  }
+
+  #success<T>(attempt: Extract<Attempt, { kind: 'response' }>, req: HttpRequest<T>, where: RequestDescription): HttpResponse<T> {
+    const { response, text } = attempt;
+    const parsed = parseJsonBody(response, text);
+    const base = { api: where.api, method: where.method, path: where.path };
+    if (parsed.kind === 'malformed') {
+      throw new ResponseValidationError(base, [{ path: '', code: 'invalid_json', message: 'the body is not valid JSON' }]);
+    }
+    if (!req.schema) return { data: parsed.value as T, status: response.status, headers: response.headers };
+    if (parsed.kind === 'absent') {
+      throw new ResponseValidationError(base, [{ path: '', code: 'not_json', message: 'expected a JSON body' }]);
+    }
+    const result = req.schema.safeParse(parsed.value);
+    if (!result.success) throw new ResponseValidationError(base, zodIssues(result.error.issues));
+    return { data: result.data, status: response.status, headers: response.headers };
+  }
+
+  #errorFor(attempt: Extract<Attempt, { kind: 'response' }>, where: RequestDescription): ApiError {
+    const { response, text } = attempt;
+    const parsed = parseJsonBody(response, text);
+    const body = parsed.kind === 'json' ? scrubErrorBody(parsed.value) : undefined;
+    return ApiError.from(
+      { ...where, status: response.status, requestId: response.headers.get('x-request-id') ?? undefined, apiMessage: apiMessageOf(body) },
+      body,
+      response.headers,
+      this.#clock.now(),
+    );
+  }
+}
+
+type ParsedBody = { kind: 'json'; value: unknown } | { kind: 'absent'; value: undefined } | { kind: 'malformed' };
+
+function parseJsonBody(response: Response, text: string): ParsedBody {
+  const type = response.headers.get('content-type') ?? '';
+  if (text.trim() === '' || !JSON_TYPE.test(type)) return { kind: 'absent', value: undefined };
+  try {
+    return { kind: 'json', value: JSON.parse(text) as unknown };
+  } catch {
+    return { kind: 'malformed' };
+  }
+}
+
+/** Scrub the field messages `ApiError.from` keeps (Cliniko's `errors`, Tradify's `error.details`). */
+function scrubErrorBody(body: unknown): unknown {
+  if (typeof body !== 'object' || body === null) return body;
+  const b = body as { errors?: unknown; error?: { details?: unknown } };
+  const out: Record<string, unknown> = { ...(body as Record<string, unknown>) };
+  if (typeof b.errors === 'object' && b.errors !== null) {
+    out.errors = Object.fromEntries(Object.entries(b.errors).map(([k, v]) => [k, scrubApiMessage(Array.isArray(v) ? v.map(String).join('; ') : String(v ?? 'invalid')) ?? 'invalid']));
+  }
+  if (typeof b.error === 'object' && b.error !== null && Array.isArray(b.error.details)) {
+    const details = (b.error.details as unknown[]).map((d) =>
+      typeof d === 'object' && d !== null
+        ? { ...d, ...(typeof (d as { issue?: unknown }).issue === 'string' ? { issue: scrubApiMessage((d as { issue: string }).issue) ?? 'invalid' } : {}) }
+        : d,
+    );
+    out.error = { ...b.error, details };
+  }
+  return out;
+}
+
+function apiMessageOf(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const b = body as { message?: unknown; error?: { message?: unknown } };
+  const message = typeof b.message === 'string' ? b.message : typeof b.error?.message === 'string' ? b.error.message : undefined;
+  return scrubApiMessage(message);
+}
+
+/** Reduce zod issues to path + code + message (zod never puts the input in them: `reportInput` stays off). */
+export function zodIssues(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; code: string; message: string }>): ValidationIssue[] {
+  return issues.map((i) => ({ path: i.path.map(String).join('.'), code: i.code, message: i.message }));
+}
+
+/**
+ * Make the paced, retrying HTTP client used by `ClinikoClient` and `HttpTradifyClient`.
+ *
+ * @throws {@link ConfigError} for a non-`https:` non-loopback base URL or a bad rate.
+ */
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  return new HttpClient(options);
+}
