@@ -144,7 +144,7 @@ export class ApiError extends ClinikoTradifyError {
         return new RateLimitError(
           `${init.api} rate limit hit on ${where}`,
           init,
-          retryAfterMsFromHeaders(headers, now),
+          retryAfterMsFromHeaders(headers, now, init.api),
         );
       case init.status >= 500:
         return new ServerError(`${init.api} failed with ${init.status} on ${where}${detail}`, init);
@@ -447,26 +447,42 @@ export function isTransientError(e: unknown): boolean {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * How long a 429 asks us to wait: Cliniko's `X-RateLimit-Reset` (epoch seconds) measured
- * against the response's own `Date` header (so a skewed local clock does not matter), else
- * `Retry-After` (seconds or an HTTP date).
+ * How long a 429 asks us to wait, in ms.
+ *
+ * - Cliniko (`api: 'cliniko'`, the default): `X-RateLimit-Reset` is the reset as epoch seconds,
+ *   measured against the response's own `Date` header so a skewed local clock does not matter;
+ *   `Retry-After` is the fallback.
+ * - The Tradify contract (`api: 'tradify'`, tradify-api.md §9.2): `Retry-After` (seconds or an
+ *   HTTP date) first; its `X-RateLimit-Reset` counts seconds *until* the reset, not an epoch.
  */
-export function retryAfterMsFromHeaders(headers: Headers | undefined, now: number = Date.now()): number | undefined {
+export function retryAfterMsFromHeaders(
+  headers: Headers | undefined,
+  now: number = Date.now(),
+  api: 'cliniko' | 'tradify' = 'cliniko',
+): number | undefined {
   if (!headers) return undefined;
-  const reset = headers.get('x-ratelimit-reset');
-  if (reset && /^\d+(\.\d+)?$/.test(reset.trim())) {
-    const resetMs = Number(reset) * 1000;
-    const dateHeader = headers.get('date');
-    const serverNow = dateHeader ? Date.parse(dateHeader) : Number.NaN;
-    const base = Number.isFinite(serverNow) ? serverNow : now;
-    return Math.max(0, resetMs - base);
-  }
-  const retryAfter = headers.get('retry-after');
-  if (retryAfter) {
-    const trimmed = retryAfter.trim();
-    if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.max(0, Number(trimmed) * 1000);
-    const at = Date.parse(trimmed);
-    if (Number.isFinite(at)) return Math.max(0, at - now);
-  }
-  return undefined;
+  if (api === 'tradify') return fromRetryAfter(headers, now) ?? fromSecondsHeader(headers.get('x-ratelimit-reset'));
+  return fromEpochReset(headers, now) ?? fromRetryAfter(headers, now);
+}
+
+function fromEpochReset(headers: Headers, now: number): number | undefined {
+  const reset = headers.get('x-ratelimit-reset')?.trim();
+  if (!reset || !/^\d+(\.\d+)?$/.test(reset)) return undefined;
+  const serverNow = Date.parse(headers.get('date') ?? '');
+  const base = Number.isFinite(serverNow) ? serverNow : now;
+  return Math.max(0, Number(reset) * 1000 - base);
+}
+
+function fromRetryAfter(headers: Headers, now: number): number | undefined {
+  const value = headers.get('retry-after')?.trim();
+  if (!value) return undefined;
+  const seconds = fromSecondsHeader(value);
+  if (seconds !== undefined) return seconds;
+  const at = Date.parse(value);
+  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
+}
+
+function fromSecondsHeader(value: string | null | undefined): number | undefined {
+  const trimmed = value?.trim();
+  return trimmed && /^\d+(\.\d+)?$/.test(trimmed) ? Math.max(0, Number(trimmed) * 1000) : undefined;
 }

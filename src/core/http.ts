@@ -267,7 +267,7 @@ export class HttpClient {
   #onRateLimited(attempt: Extract<Attempt, { kind: 'response' }>, where: RequestDescription, count: number): void {
     this.stats.rateLimited += 1;
     const headers = attempt.response.headers;
-    const asked = retryAfterMsFromHeaders(headers, this.#clock.now());
+    const asked = retryAfterMsFromHeaders(headers, this.#clock.now(), this.#api);
     const wait = asked ?? backoffDelayMs(count - 1, this.#retry, () => 1);
     if (count > this.#retry.maxRateLimitWaits || wait > this.#retry.maxRateLimitWaitMs) {
       throw this.#errorFor(attempt, where);

@@ -1,8 +1,10 @@
 /**
  * Smooth pacing (DESIGN.md §4): one limiter per API key per process, shared by every client
- * built with that key, starting at most one request per `60 000 / rpm` ms (p-queue in strict
- * mode with `intervalCap: 1`, i.e. a rolling window: never a burst). A 429 pauses the whole
- * limiter until the API's reset, so every caller on that key waits, not just the one hit.
+ * built with that key, starting one request per `60 000 / rpm` ms on average (p-queue in strict
+ * mode, a rolling window of two intervals holding at most two starts). The burst of two lets a
+ * start delayed by a busy event loop catch up instead of losing its slot for good, while no
+ * 60 s window ever sees more than `rpm + 1` starts. A 429 pauses the whole limiter until the
+ * API's reset, so every caller on that key waits, not just the one hit.
  *
  * @module
  */
@@ -10,6 +12,9 @@ import PQueue from 'p-queue';
 import type { Clock } from './clock.js';
 import { AbortError } from './errors.js';
 import { fingerprint } from './redact.js';
+
+/** Starts allowed back to back after a late one: a small burst at most (DESIGN.md §4). */
+const BURST = 2;
 
 /** A shared, pausable request pacer for one API key. */
 export class RequestLimiter {
@@ -29,7 +34,7 @@ export class RequestLimiter {
   }
 
   static #makeQueue(intervalMs: number): PQueue {
-    return new PQueue({ concurrency: Number.POSITIVE_INFINITY, intervalCap: 1, interval: intervalMs, strict: true });
+    return new PQueue({ concurrency: Number.POSITIVE_INFINITY, intervalCap: BURST, interval: intervalMs * BURST, strict: true });
   }
 
   /** The minimum gap between two request starts, in ms. */

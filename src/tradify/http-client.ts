@@ -66,7 +66,7 @@ export class HttpTradifyClient implements TradifyPort {
       limiterKey: options.apiKey,
       requestsPerMinute: options.requestsPerMinute ?? TRADIFY_DEFAULTS.requestsPerMinute,
       timeout: options.timeout ?? TRADIFY_DEFAULTS.timeout,
-      fetch: honourRetryAfter(options.fetch),
+      fetch: options.fetch,
       logger: options.logger,
       clock: options.clock,
       retry: options.retry,
@@ -101,22 +101,6 @@ export class HttpTradifyClient implements TradifyPort {
       signal: request.signal,
     });
     return response.data;
-  };
-}
-
-/**
- * The contract's 429 carries `Retry-After` (seconds to wait) and an `X-RateLimit-Reset` in
- * seconds *until* the reset (tradify-api.md §9.2), while the core reads `X-RateLimit-Reset`
- * first and as Cliniko's epoch seconds, which would make every 429 wait 0 ms. So on a 429
- * that carries `Retry-After`, the reset header is dropped before the core sees it.
- */
-function honourRetryAfter(inner: typeof globalThis.fetch | undefined): typeof globalThis.fetch {
-  return async (input, init) => {
-    const response = await (inner ?? globalThis.fetch)(input, init);
-    if (response.status !== 429 || !response.headers.has('retry-after') || !response.headers.has('x-ratelimit-reset')) return response;
-    const headers = new Headers(response.headers);
-    headers.delete('x-ratelimit-reset');
-    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
   };
 }
 
