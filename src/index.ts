@@ -224,6 +224,19 @@ export type {
   Finding,
   FindingCode,
   FindingSeverity,
+  CustomerMappingBase,
+  InvoiceMappingBase,
+  AddressFields,
+  MappedAddress,
+  NormalisedState,
+  RateSource,
+  LineRate,
+  TaxRateProblem,
+  LineEncoding,
+  InvoiceLinesInput,
+  CutText,
+  MappedEmails,
+  MappedPhones,
 } from './mapping/index.js';
 
 // --- sync ports and stores (helper D) -----------------------------------------------------
@@ -295,7 +308,7 @@ export { idempotencyKey } from './sync/idempotency.js';
 export type { IdempotencyKeyParts } from './sync/idempotency.js';
 
 // --- alerts -------------------------------------------------------------------------------
-export { ConsoleAlerter, CallbackAlerter, WebhookAlerter, DedupingAlerter, aggregateAlerts, alertFingerprint } from './alerts/index.js';
+export { ConsoleAlerter, CallbackAlerter, WebhookAlerter, DedupingAlerter, aggregateAlerts, alertFingerprint, MAX_ALERT_RECORD_IDS } from './alerts/index.js';
 export type { ConsoleAlerterOptions, AlertCallback, CallbackAlerterOptions, WebhookAlerterOptions, DedupingAlerterOptions } from './alerts/index.js';
 // reconciliation reports and the scheduler (helper G)
 export { ReconciliationReport, writeReportFiles, FINDING_KINDS } from './sync/report/index.js';

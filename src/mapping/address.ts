@@ -138,7 +138,8 @@ export interface MappedAddress {
   countryUnrecognised: boolean;
 }
 
-type AddressFields = Pick<ClinikoPatient, 'address_1' | 'address_2' | 'address_3' | 'city' | 'state' | 'post_code' | 'country' | 'country_code'>;
+/** The patient fields an address is built from. */
+export type AddressFields = Pick<ClinikoPatient, 'address_1' | 'address_2' | 'address_3' | 'city' | 'state' | 'post_code' | 'country' | 'country_code'>;
 
 /**
  * Cliniko address fields → a Tradify address: `address_1` as line 1, `address_2` and

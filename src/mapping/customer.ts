@@ -31,7 +31,8 @@ export interface AuditStamp {
 }
 
 /** Common to every {@link CustomerMapping}. */
-interface CustomerMappingBase {
+/** Fields every customer mapping result carries. */
+export interface CustomerMappingBase {
   patientId: string;
   findings: Finding[];
   audit: AuditStamp;

@@ -27,7 +27,6 @@ export { mapCustomFields, customFieldText, CUSTOM_FIELD_LIMIT } from './custom-f
 export { mapPatientToCustomer, patientExternalReference, CUSTOMER_NAME_LIMIT } from './customer.js';
 export type { CustomerMapping, AuditStamp } from './customer.js';
 export { mapEmails, splitEmails, emailKey, isValidEmail, EMAIL_FIELD_LIMIT } from './emails.js';
-export type { MappedEmails } from './emails.js';
 export { finding, hasBlockingFinding } from './findings.js';
 export type { Finding, FindingCode, FindingSeverity } from './findings.js';
 export { mapInvoice, invoiceExternalReference, parseExternalReference, liveItems } from './invoice.js';
@@ -37,7 +36,6 @@ export type { CutText, NameStyle } from './names.js';
 export { buildOwnerDirectory, resolveOwner } from './owner.js';
 export type { OwnerDirectory, OwnerResolution } from './owner.js';
 export { mapPhones } from './phones.js';
-export type { MappedPhones } from './phones.js';
 export { planInvoiceActions, invoicePatch } from './status.js';
 export type {
   InvoiceAction,
@@ -62,3 +60,8 @@ export type {
   TaxRateChoice,
   TaxRateProblem,
 } from './tax.js';
+export type { CustomerMappingBase } from './customer.js';
+export type { InvoiceMappingBase } from './invoice.js';
+export type { AddressFields } from './address.js';
+export type { MappedEmails } from './emails.js';
+export type { MappedPhones } from './phones.js';

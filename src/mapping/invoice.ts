@@ -54,7 +54,8 @@ export interface InvoiceMappingInput {
   reissue?: number | undefined;
 }
 
-interface InvoiceMappingBase {
+/** Fields every invoice mapping result carries. */
+export interface InvoiceMappingBase {
   invoiceId: string;
   findings: Finding[];
   audit: AuditStamp;

@@ -6,5 +6,9 @@
  */
 
 // --- Cliniko handlers (helper A2) ---------------------------------------------------------
+export { clinikoHandlers } from './fake-cliniko/msw.js';
+export type { ClinikoHandlersOptions, ClinikoMsw } from './fake-cliniko/msw.js';
 
 // --- Tradify handlers (helper B2) ---------------------------------------------------------
+export { tradifyHandlers } from './fake-tradify/msw.js';
+export type { TradifyHandlers, TradifyHandlersOptions } from './fake-tradify/msw.js';
