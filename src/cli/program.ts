@@ -19,6 +19,7 @@ import { registerAudit } from './commands/audit.js';
 import { registerStatus } from './commands/status.js';
 import { registerSchedule } from './commands/schedule.js';
 import { registerDemo } from './commands/demo.js';
+import { registerWorker } from './worker.js';
 
 /** A command's handler: the context, then commander's positional arguments and options. */
 export type Handler = (ctx: CommandContext, ...args: never[]) => Promise<number>;
@@ -70,7 +71,7 @@ export function buildProgram(io: CliIo, signal: AbortSignal, onExit: (code: numb
       await ctx.close();
     }
   };
-  for (const register of [registerSync, registerPlan, registerApply, registerReconcile, registerDeadLetters, registerReviews, registerAudit, registerStatus, registerSchedule, registerDemo]) {
+  for (const register of [registerSync, registerPlan, registerApply, registerReconcile, registerDeadLetters, registerReviews, registerAudit, registerStatus, registerSchedule, registerDemo, registerWorker]) {
     register(program, bind);
   }
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());

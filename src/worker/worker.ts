@@ -327,7 +327,8 @@ class WorkerRuntime {
       sent: await this.tick(job!.createdOn.getTime()),
     }));
     if (this.#r.options.schedule?.tick !== false) await this.#boss.schedule(WORKER_QUEUES.tick, '* * * * *', {}, { tz: 'UTC' });
-    const every = Math.max(100, Math.floor(this.#r.leaseTtlMs / 2));
+    // Look often: a dead worker's claim is noticed within a tenth of a lease TTL of going stale.
+    const every = Math.max(100, Math.floor(this.#r.leaseTtlMs / 10));
     this.#watchdog = setInterval(() => void this.#failOverDeadClaims().catch((e: unknown) => this.#r.logger.warn('worker watchdog failed', { message: (e as Error).message })), every);
     this.#watchdog.unref();
   }
@@ -354,7 +355,7 @@ class WorkerRuntime {
       for (const kind of ['sync', 'reconcile'] as const) {
         const cron = cronFor(account, kind, this.#r.options);
         if (!cron || !isDueInMinute(cron, account.timeZone ?? DEFAULT_TIME_ZONE, slot)) continue;
-        if ((await this.send({ accountId: account.id, kind, reason: 'schedule' }, slotJobId(kind, account.id, slot), signal)) !== null) sent++;
+        if ((await this.send({ accountId: account.id, kind, reason: 'schedule' }, slotJobId(kind, account.id, slot, account.timeZone ?? DEFAULT_TIME_ZONE), signal)) !== null) sent++;
       }
     }
     this.#r.logger.info('worker tick', { slot: new Date(slot).toISOString(), sent });

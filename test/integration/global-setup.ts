@@ -1,18 +1,11 @@
 /**
- * Vitest global setup for the integration suites: a throwaway PostgreSQL cluster.
- *
- * `initdb`s a cluster in a temporary directory (as the `postgres` user when running as root:
- * `initdb` refuses root), starts it on a free loopback port with its socket in that directory,
- * creates a database, hands the connection string to the tests (`inject('ctPgUrl')` and
- * `process.env.CT_PG_URL`), and stops and removes it afterwards. It FAILS, never skips, when the
- * PostgreSQL server binaries are missing.
+ * Vitest global setup for the integration suites: a throwaway PostgreSQL cluster
+ * ({@link startPgCluster}). Hands the connection string to the tests (`inject('ctPgUrl')` and
+ * `process.env.CT_PG_URL`), and stops and removes the cluster afterwards. It FAILS, never skips,
+ * when the PostgreSQL server binaries are missing.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { startPgCluster } from './pg-cluster.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -20,70 +13,9 @@ declare module 'vitest' {
   }
 }
 
-const INSTALL_HINT =
-  'PostgreSQL server binaries (initdb, pg_ctl) were not found. Install them (Debian: `apt-get update && apt-get install -y postgresql`) ' +
-  'or set CT_PG_BIN to the directory holding initdb; the integration suite needs a real PostgreSQL and does not skip.';
-
-/** The directory holding `initdb` and `pg_ctl`: CT_PG_BIN, else the newest /usr/lib/postgresql/<n>/bin, else PATH. */
-function findPgBin(): string {
-  const candidates: string[] = [];
-  if (process.env.CT_PG_BIN) candidates.push(process.env.CT_PG_BIN);
-  if (existsSync('/usr/lib/postgresql')) {
-    const versions = readdirSync('/usr/lib/postgresql').filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
-    candidates.push(...versions.map((v) => `/usr/lib/postgresql/${v}/bin`));
-  }
-  for (const dir of candidates) if (existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl'))) return dir;
-  const which = spawnSync('sh', ['-c', 'command -v initdb'], { encoding: 'utf8' });
-  const onPath = which.stdout.trim();
-  if (which.status === 0 && onPath) return onPath.replace(/\/initdb$/, '');
-  throw new Error(INSTALL_HINT);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-/** Run a PostgreSQL tool, as the `postgres` user when we are root. */
-function runPg(bin: string, tool: string, args: string[]): void {
-  const asRoot = process.getuid?.() === 0;
-  const [cmd, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]] : [join(bin, tool), args];
-  execFileSync(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
-}
-
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const bin = findPgBin();
-  const dir = mkdtempSync(join(tmpdir(), 'ct-pg-'));
-  const data = join(dir, 'data');
-  if (process.getuid?.() === 0) {
-    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
-    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
-    chownSync(dir, uid, gid);
-  }
-  const port = await freePort();
-  try {
-    runPg(bin, 'initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-sync']);
-    const serverOptions = `-p ${port} -k ${dir} -h 127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
-    runPg(bin, 'pg_ctl', ['-D', data, '-o', serverOptions, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start']);
-    runPg(bin, 'createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', 'cliniko_tradify_test']);
-  } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
-    throw new Error(`Could not start a temporary PostgreSQL cluster with ${bin}: ${(error as { stderr?: Buffer }).stderr?.toString() ?? String(error)}`);
-  }
-  const url = `postgres://postgres@127.0.0.1:${port}/cliniko_tradify_test`;
-  process.env.CT_PG_URL = url;
-  project.provide('ctPgUrl', url);
-  return async () => {
-    try {
-      runPg(bin, 'pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  };
+  const cluster = await startPgCluster('cliniko_tradify_test');
+  process.env.CT_PG_URL = cluster.url;
+  project.provide('ctPgUrl', cluster.url);
+  return async () => cluster.stop();
 }
