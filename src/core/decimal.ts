@@ -22,7 +22,23 @@ const DECIMAL_PATTERN = /^([+-])?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 /** Anything {@link Decimal.from} accepts: a decimal string, a finite JSON number, or a Decimal. */
 export type DecimalInput = Decimal | string | number | bigint;
 
+/** The common wire form (`"81.818"`, `"-5"`): parsed without the general pattern's captures. */
+const PLAIN_DECIMAL = /^-?\d+(?:\.\d+)?$/;
+
 function parseDecimalText(text: string): Decimal | undefined {
+  return PLAIN_DECIMAL.test(text) ? parsePlainDecimal(text) : parseGeneralDecimal(text);
+}
+
+/** `text` matches {@link PLAIN_DECIMAL}; same result as the general parser, fewer allocations. */
+function parsePlainDecimal(text: string): Decimal {
+  const negative = text.charCodeAt(0) === 45; // '-'
+  const digits = negative ? text.slice(1) : text;
+  const dot = digits.indexOf('.');
+  const units = BigInt(dot === -1 ? digits : digits.slice(0, dot) + digits.slice(dot + 1));
+  return Decimal.ofUnits(negative ? -units : units, dot === -1 ? 0 : digits.length - dot - 1);
+}
+
+function parseGeneralDecimal(text: string): Decimal | undefined {
   const match = DECIMAL_PATTERN.exec(text.trim());
   if (!match) return undefined;
   const [, sign, whole = '', fraction = '', exponentText] = match;

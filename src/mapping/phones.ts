@@ -46,10 +46,11 @@ const FALLBACK: Readonly<Record<string, readonly Slot[]>> = { mobile: ['phone'],
 export function mapPhones(numbers: readonly ClinikoPhoneNumber[]): MappedPhones {
   const out: MappedPhones = { phone: null, mobile: null, fax: null, dropped: 0 };
   const leftovers: Array<{ type: string; number: string }> = [];
+  // Tidied once per number, not once per type pass.
+  const tidied = numbers.map((n) => ({ type: typeOf(n), number: tidySpaces(n.number) }));
   for (const type of ORDER) {
-    for (const n of numbers) {
-      const number = tidySpaces(n.number);
-      if (number === '' || typeOf(n) !== type) continue;
+    for (const { type: numberType, number } of tidied) {
+      if (number === '' || numberType !== type) continue;
       const slot = PRIMARY[type]!;
       if (out[slot] === null) out[slot] = number;
       else leftovers.push({ type, number });

@@ -6,10 +6,10 @@
 import { z } from 'zod';
 import {
   clinikoIdSchema,
-  decimalSchema,
   linkRefSchema,
   nullableBooleanSchema,
   nullableDecimalSchema,
+  nullableStrictDecimalSchema,
   nullableTextSchema,
   nullableTimestampSchema,
   selfLinksSchema,
@@ -25,7 +25,7 @@ export const clinikoInvoiceItemSchema = z.looseObject({
   name: nullableTextSchema,
   code: nullableTextSchema,
   unit_price: nullableDecimalSchema,
-  quantity: decimalSchema.nullish().transform((v) => v ?? null),
+  quantity: nullableStrictDecimalSchema,
   discount_percentage: nullableDecimalSchema,
   discounted_amount: nullableDecimalSchema,
   is_monetary_discount: nullableBooleanSchema,

@@ -13,7 +13,7 @@ import {
   nullableTimestampSchema,
   phoneNumbersSchema,
   selfLinksSchema,
-  textSchema,
+  textOrEmptySchema,
   timestampSchema,
 } from './common.js';
 
@@ -34,8 +34,8 @@ export const clinikoPatientSchema = z.looseObject({
   deleted_at: nullableTimestampSchema,
   merged_at: nullableTimestampSchema,
   title: nullableTextSchema,
-  first_name: textSchema.nullish().transform((v) => v ?? ''),
-  last_name: textSchema.nullish().transform((v) => v ?? ''),
+  first_name: textOrEmptySchema,
+  last_name: textOrEmptySchema,
   preferred_first_name: nullableTextSchema,
   label: nullableTextSchema,
   email: nullableTextSchema,
@@ -66,7 +66,7 @@ export const clinikoPatientSchema = z.looseObject({
   accepted_email_marketing: nullableBooleanSchema,
   accepted_sms_marketing: nullableBooleanSchema,
   time_zone: nullableTextSchema,
-  custom_fields: z.unknown().optional().transform((v) => v ?? null),
+  custom_fields: z.transform((v: unknown) => v ?? null),
   merged_with_patient: linkRefSchema,
   concession_type: linkRefSchema,
   referring_doctor: linkRefSchema,
