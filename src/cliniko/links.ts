@@ -8,6 +8,9 @@
 import type { ClinikoLinkRef } from './schemas/common.js';
 
 const ID_SEGMENT = /^\d{1,20}$/;
+/** The common case, read without building a `URL`: `…/<resource>/<digits>` with no query. */
+const TRAILING_ID = /\/(\d{1,20})\/?$/;
+const PLAIN_DIGITS = /^\d+$/;
 
 /**
  * The id at the end of a link, or `null` when the link is absent or ends in no id.
@@ -23,6 +26,10 @@ const ID_SEGMENT = /^\d{1,20}$/;
 export function linkedId(link: ClinikoLinkRef | string | null | undefined): string | null {
   const url = typeof link === 'string' ? link : link?.links.self;
   if (!url) return null;
+  if (!url.includes('?')) {
+    const fast = TRAILING_ID.exec(url);
+    if (fast) return fast[1]!;
+  }
   let pathname: string;
   try {
     pathname = new URL(url).pathname;
@@ -43,6 +50,10 @@ export function linkedId(link: ClinikoLinkRef | string | null | undefined): stri
  * ```
  */
 export function compareIds(a: string, b: string): number {
+  // Digit strings without leading zeros order by length, then as text: the BigInt order, cheaply.
+  if (PLAIN_DIGITS.test(a) && PLAIN_DIGITS.test(b) && a[0] !== '0' && b[0] !== '0') {
+    return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
+  }
   const x = BigInt(a);
   const y = BigInt(b);
   return x < y ? -1 : x > y ? 1 : 0;

@@ -92,4 +92,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX tradify_index_by_ref ON tradify_index (account_id, kind, external_reference);
   CREATE INDEX tradify_index_by_email ON tradify_index (account_id, kind, email_hash);
   `,
+  // lookups by key and by Cliniko id that also come back in order without a scan (queries name them with INDEXED BY)
+  `
+  DROP INDEX staging_by_key;
+  CREATE INDEX staging_by_key_in_order ON staging (account_id, run_id, side, kind, key, id_len, id);
+  CREATE INDEX links_by_cliniko ON links (account_id, kind, cliniko_id, seq);
+  `,
 ];

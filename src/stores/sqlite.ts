@@ -84,6 +84,7 @@ const str = (v: unknown): string | undefined => (v === null || v === undefined ?
 const num = (v: unknown): number | undefined => (v === null || v === undefined ? undefined : Number(v));
 const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
 const parse = <T>(v: unknown, fallback: T): T => (typeof v === 'string' ? (JSON.parse(v) as T) : fallback);
+const INDEX_BY_COLUMN = { external_reference: 'tradify_index_by_ref', email_hash: 'tradify_index_by_email' } as const;
 const idsJson = (ids: readonly string[]): string => JSON.stringify(ids);
 
 function toLink(r: Row): LinkRecord {
@@ -245,7 +246,7 @@ export class SqliteStateStore implements StateStore {
     }
     this.#clock = options.clock ?? Date.now;
     createPrivateFile(options.path);
-    this.#db = new Database(options.path);
+    this.#db = cacheStatements(new Database(options.path));
     this.#db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000))}`);
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('synchronous = NORMAL');
@@ -477,7 +478,7 @@ export class SqliteStateStore implements StateStore {
       return r && toLink(r);
     },
     history: async (accountId: string, kind: LinkKind, clinikoId: string, options?: StoreCallOptions): Promise<LinkRecord[]> => {
-      const rows = this.#use(options?.signal).prepare('SELECT * FROM links WHERE account_id = ? AND kind = ? AND cliniko_id = ? ORDER BY seq').all(accountId, kind, clinikoId) as Row[];
+      const rows = this.#use(options?.signal).prepare('SELECT * FROM links INDEXED BY links_by_cliniko WHERE account_id = ? AND kind = ? AND cliniko_id = ? ORDER BY seq').all(accountId, kind, clinikoId) as Row[];
       return rows.map(toLink);
     },
     list: async (accountId: string, options: LinkListOptions): Promise<StorePage<LinkRecord>> => {
@@ -801,7 +802,7 @@ export class SqliteStateStore implements StateStore {
     },
     findByKey: async (accountId: string, s: StagingSelector, key: string, options?: StoreCallOptions): Promise<StagingRow[]> => {
       const rows = this.#use(options?.signal)
-        .prepare(`SELECT * FROM staging WHERE account_id = ? AND run_id = ? AND side = ? AND kind = ? AND key = ? ORDER BY id_len, id`)
+        .prepare(`SELECT * FROM staging INDEXED BY staging_by_key_in_order WHERE account_id = ? AND run_id = ? AND side = ? AND kind = ? AND key = ? ORDER BY id_len, id`)
         .all(accountId, s.runId, s.side, s.kind, key) as Row[];
       return rows.map(toStaging);
     },
@@ -833,9 +834,10 @@ export class SqliteStateStore implements StateStore {
       Number(this.#use(options?.signal).prepare('SELECT count(*) FROM tradify_index WHERE account_id = ? AND kind = ?').pluck().get(accountId, kind)),
   };
 
+  // INDEXED BY: without statistics SQLite walks the primary key over the whole kind (a scan per lookup)
   #findIndex(accountId: string, kind: string, column: 'external_reference' | 'email_hash', value: string, signal?: AbortSignal): TradifyIndexEntry[] {
     const rows = this.#use(signal)
-      .prepare(`SELECT * FROM tradify_index WHERE account_id = ? AND kind = ? AND ${column} = ? ORDER BY length(tradify_id), tradify_id`)
+      .prepare(`SELECT * FROM tradify_index INDEXED BY ${INDEX_BY_COLUMN[column]} WHERE account_id = ? AND kind = ? AND ${column} = ? ORDER BY length(tradify_id), tradify_id`)
       .all(accountId, kind, value) as Row[];
     return rows.map(toIndexEntry);
   }
@@ -844,6 +846,24 @@ export class SqliteStateStore implements StateStore {
   async close(): Promise<void> {
     if (this.#db.open) this.#db.close();
   }
+}
+
+/**
+ * Makes `db.prepare` return one compiled statement per SQL text: compiling costs tens of
+ * microseconds, and the sync prepares the same few statements for every record.
+ */
+function cacheStatements(db: Db): Db {
+  const compile = db.prepare.bind(db);
+  const cache = new Map<string, Database.Statement>();
+  db.prepare = ((sql: string) => {
+    let statement = cache.get(sql);
+    if (!statement) {
+      statement = compile(sql);
+      cache.set(sql, statement);
+    }
+    return statement;
+  }) as Db['prepare'];
+  return db;
 }
 
 function toCursor(r: Row): StreamCursor {

@@ -5,12 +5,14 @@
  *
  * @module
  */
-import type { TradifyCustomer } from '../tradify/port.js';
+import type { TradifyCustomer, TradifyInvoice } from '../tradify/port.js';
+import { dueDaysFromListing } from './due-days.js';
 import { payloadHash } from './hash.js';
 import { PageWork } from './streams/commit.js';
 import type { RunContext } from './streams/context.js';
 import { indexEntry, loadPatientStates, syncPatient } from './streams/patients.js';
-import { customerProjection, changedFieldNames } from './streams/projection.js';
+import { customerProjection, changedFieldNames, invoiceProjection } from './streams/projection.js';
+import { syncInvoicesByIds } from './targeted.js';
 import { patientsByIds } from './streams/source.js';
 import type { StopReason } from './streams/runner.js';
 import { mapPatientToCustomer } from '../mapping/customer.js';
@@ -19,6 +21,9 @@ import { TargetDownError, isTargetDown } from './writer.js';
 
 /** The pseudo-stream whose cursor records when customers were last listed. */
 const CUSTOMERS_CURSOR = 'tradify-customers';
+const INVOICES_CURSOR = 'tradify-invoices';
+/** Our invoice references: `cliniko:invoice:<id>` or, after a reissue, `cliniko:invoice:<id>:r<n>`. */
+const INVOICE_REFERENCE = /^cliniko:invoice:(\d+)(?::r\d+)?$/;
 /** Re-list a little before the last listing, so clock skew between us and Tradify loses nothing. */
 const SKEW_MARGIN_MS = 5 * 60_000;
 
@@ -29,6 +34,14 @@ export interface CustomerConflict {
 }
 
 const pending = new WeakMap<RunContext, CustomerConflict[]>();
+
+/** A Tradify invoice of ours edited by someone else since our last write. */
+export interface InvoiceConflict {
+  clinikoId: string;
+  invoice: TradifyInvoice;
+}
+
+const pendingInvoices = new WeakMap<RunContext, InvoiceConflict[]>();
 
 /**
  * Brings the customer index up to date and notes linked customers edited in Tradify.
@@ -54,16 +67,48 @@ async function refreshIndexNow(run: RunContext): Promise<void> {
   const listing = tradify.customers.list({ includeInactive: true, updatedSince, signal: run.signal });
   for await (const customers of listing.pages()) {
     const work = new PageWork();
-    for (const customer of customers) work.tradifyIndex.push(indexEntry(run.accountId, customer));
+    for (const customer of customers) {
+      work.tradifyIndex.push(indexEntry(run.accountId, customer));
+      const dueDays = dueDaysFromListing(run, customer);
+      if (dueDays) work.hashes.push(dueDays);
+    }
     if (cursor) conflicts.push(...(await editedSinceOurWrite(run, customers)));
     await store.commitPage(run.accountId, run.token, work.toCommit(), { signal: run.signal });
   }
+  const invoiceCursor = await store.cursors.get(run.accountId, INVOICES_CURSOR, { signal: run.signal });
+  // the first run has nothing of ours to protect: it only starts the invoice cursor
+  pendingInvoices.set(run, invoiceCursor ? await listEditedInvoices(run, new Date(Date.parse(invoiceCursor.updatedAt) - SKEW_MARGIN_MS).toISOString()) : []);
   if (!run.dryRun) {
     const work = new PageWork();
     work.cursors[CUSTOMERS_CURSOR] = { updatedAt: listedAt, id: '0' };
+    work.cursors[INVOICES_CURSOR] = { updatedAt: listedAt, id: '0' };
     await store.commitPage(run.accountId, run.token, work.toCommit(), { signal: run.signal });
   }
   pending.set(run, conflicts);
+}
+
+/** Tradify invoices of ours updated since `updatedSince` whose content differs from what we last wrote. */
+async function listEditedInvoices(run: RunContext, updatedSince: string): Promise<InvoiceConflict[]> {
+  const out: InvoiceConflict[] = [];
+  for await (const invoices of run.options.tradify.invoices.list({ updatedSince, signal: run.signal }).pages()) {
+    for (const invoice of invoices) {
+      const conflict = await invoiceEditedSinceOurWrite(run, invoice);
+      if (conflict) out.push(conflict);
+    }
+  }
+  return out;
+}
+
+async function invoiceEditedSinceOurWrite(run: RunContext, invoice: TradifyInvoice): Promise<InvoiceConflict | undefined> {
+  const { store } = run.options;
+  if (!INVOICE_REFERENCE.test(invoice.externalReference ?? '')) return undefined;
+  const link = await store.links.getByTradifyId(run.accountId, 'invoice', invoice.id, { signal: run.signal });
+  if (!link || link.status !== 'current') return undefined;
+  if (link.tradifyUpdatedAt !== undefined && link.tradifyUpdatedAt === invoice.updatedAt) return undefined;
+  // a payment or an approval moves updatedAt but not the content we wrote
+  const remote = await store.hashes.getMany(run.accountId, 'invoice-remote', [link.clinikoId], { signal: run.signal });
+  if (remote.get(link.clinikoId) === payloadHash(invoiceProjection(invoice))) return undefined;
+  return { clinikoId: link.clinikoId, invoice };
 }
 
 async function editedSinceOurWrite(run: RunContext, customers: readonly TradifyCustomer[]): Promise<CustomerConflict[]> {
@@ -87,6 +132,11 @@ async function editedSinceOurWrite(run: RunContext, customers: readonly TradifyC
  * (`'cliniko-wins'`), or sent to the review queue (`'review'`).
  */
 export async function resolveConflicts(run: RunContext): Promise<StopReason | undefined> {
+  const stopped = await resolveCustomerConflicts(run);
+  return stopped ?? (await resolveInvoiceConflicts(run));
+}
+
+async function resolveCustomerConflicts(run: RunContext): Promise<StopReason | undefined> {
   const conflicts = (pending.get(run) ?? []).filter((c) => !run.writtenPatients.has(c.patientId));
   if (conflicts.length === 0) return undefined;
   const work = new PageWork();
@@ -115,6 +165,25 @@ async function overwriteFromCliniko(run: RunContext, conflicts: CustomerConflict
       return;
     }
   }
+}
+
+/**
+ * Invoices edited in Tradify and not rewritten by this run go back through the planner marked
+ * `editedInTradify`: `'cliniko-wins'` puts Cliniko's content back on a draft (audited as
+ * `conflict-overwrite` with the fields), `'review'` opens a review instead.
+ */
+async function resolveInvoiceConflicts(run: RunContext): Promise<StopReason | undefined> {
+  const ids = [...new Set((pendingInvoices.get(run) ?? []).map((c) => c.clinikoId))].filter((id) => !run.writtenInvoices.has(id));
+  if (ids.length === 0) return undefined;
+  const work = new PageWork();
+  try {
+    await syncInvoicesByIds(run, ids, work, () => ({ force: true, editedInTradify: true, action: 'conflict-overwrite' }));
+  } catch (error) {
+    if (!isTargetDown(error)) throw error;
+    run.markTargetDown(error);
+  }
+  await commitWork(run, work);
+  return run.targetDown ? 'target-down' : undefined;
 }
 
 async function commitWork(run: RunContext, work: PageWork): Promise<void> {

@@ -39,6 +39,8 @@ export class RunContext {
   readonly writtenPatients = new Set<string>();
   /** Patients the filter excluded in this run. */
   readonly filteredPatients = new Set<string>();
+  /** Patient id → its Tradify customer's `defaultInvoiceDueDays` (`null`: none), as learned or loaded this run. */
+  readonly dueDays = new Map<string, number | null>();
   /** Patient creates in flight (one create at a time per patient id). */
   readonly patientsInFlight = new Map<string, Promise<unknown>>();
   /** Set when Tradify stayed down beyond the retry budget: no more writes this run. */

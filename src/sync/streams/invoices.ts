@@ -11,6 +11,7 @@ import type { ClinikoInvoiceItem } from '../../cliniko/schemas/invoice-item.js';
 import { mapInvoice, invoiceExternalReference } from '../../mapping/invoice.js';
 import { planInvoiceActions, type InvoiceAction, type InvoiceLinkInfo } from '../../mapping/status.js';
 import type { TradifyInvoice, TradifyInvoiceInput, TradifyPayment } from '../../tradify/port.js';
+import { dueDaysOf, loadDueDays } from '../due-days.js';
 import { payloadHash } from '../hash.js';
 import { idempotencyKey } from '../idempotency.js';
 import type { LinkRecord } from '../ports.js';
@@ -53,6 +54,8 @@ export interface SyncInvoiceOptions {
   action?: string | undefined;
   /** Write only when the desired-state hash is this one (`apply()` of a saved plan). */
   expectedHash?: string | undefined;
+  /** The Tradify invoice was edited by someone else since our last write (the conflict policy applies). */
+  editedInTradify?: boolean | undefined;
 }
 
 /** What {@link syncInvoice} did. */
@@ -116,7 +119,7 @@ export async function syncInvoice(
     {
       invoice,
       items,
-      customer: customerId === undefined ? null : { id: customerId, defaultInvoiceDueDays: null },
+      customer: customerId === undefined ? null : { id: customerId, defaultInvoiceDueDays: await dueDaysOf(run, patientId!) },
       patientFiltered: patientId !== null && run.filteredPatients.has(patientId),
       taxes: await run.lookups.taxTable(),
       owners: run.options.tradify.capabilities.ownerStaffId ? await run.lookups.owners() : undefined,
@@ -185,6 +188,8 @@ class InvoiceWalker {
   readonly #mapping: Plannable | null;
   readonly #options: SyncInvoiceOptions;
   #current: TradifyInvoice | null = null;
+  /** The last content read or written (kept after a payment, which changes neither lines nor header). */
+  #known: TradifyInvoice | null = null;
   #tradifyId: string | undefined;
   #revision: number;
   #wrote: string[] = [];
@@ -252,7 +257,7 @@ class InvoiceWalker {
         }
       : null;
     const plan = planInvoiceActions(
-      { invoice: this.#invoice, items: this.#items, mapping: this.#mapping, current: this.#current, payments, link },
+      { invoice: this.#invoice, items: this.#items, mapping: this.#mapping, current: this.#current, payments, link, editedInTradify: this.#options.editedInTradify },
       run.options.mapping,
       await run.mappingContext(),
     );
@@ -352,6 +357,7 @@ class InvoiceWalker {
     await run.write(STREAM, () =>
       run.options.tradify.payments.add(invoiceId, { date, amount, reference: `${PAYMENT_REFERENCE_PREFIX}${this.#invoice.id}` }, { idempotencyKey: key, signal: run.signal }),
     );
+    this.#known = current;
     this.#current = null;
     this.#note('pay');
   }
@@ -386,7 +392,8 @@ class InvoiceWalker {
         externalReference: invoiceExternalReference(this.#invoice.id, this.#revision),
         tradifyUpdatedAt: this.#current?.updatedAt ?? undefined,
       });
-      if (this.#current) this.#work.hashes.push({ kind: 'invoice-remote', clinikoId: this.#invoice.id, hash: payloadHash(invoiceProjection(this.#current)) });
+      const known = this.#current ?? (this.#known?.id === this.#tradifyId ? this.#known : null);
+      if (known) this.#work.hashes.push({ kind: 'invoice-remote', clinikoId: this.#invoice.id, hash: payloadHash(invoiceProjection(known)) });
     }
     if (this.#wrote.length > 0) run.writtenInvoices.add(this.#invoice.id);
     if (this.#wrote.includes('create') && !this.#state.link) run.counters.created++;
@@ -397,33 +404,38 @@ class InvoiceWalker {
 }
 
 function revisionOf(reference: string | null | undefined, invoiceId: string): number {
-  const match = reference ? new RegExp(`^cliniko:invoice:${invoiceId}:r(\\d+)$`).exec(reference) : null;
-  return match ? Number.parseInt(match[1]!, 10) : 0;
+  const prefix = `cliniko:invoice:${invoiceId}:r`;
+  const suffix = reference?.startsWith(prefix) ? reference.slice(prefix.length) : '';
+  return /^\d+$/.test(suffix) ? Number.parseInt(suffix, 10) : 0;
+}
+
+/** What the invoices stream loads for a page: states, items, and invoices whose items failed their schema. */
+interface InvoicePage {
+  states: Map<string, InvoiceState>;
+  items: Map<string, ClinikoInvoiceItem[]>;
+  rejected: Map<string, ValidationIssue[]>;
 }
 
 /** The invoices stream's handler for the shared page loop. */
-export function invoicesHandler(): StreamHandler<ClinikoInvoice> {
-  let states = new Map<string, InvoiceState>();
-  let items = new Map<string, ClinikoInvoiceItem[]>();
-  let rejected = new Map<string, ValidationIssue[]>();
+export function invoicesHandler(): StreamHandler<ClinikoInvoice, InvoicePage> {
   return {
     stream: STREAM,
     skipSeen: true,
     changes: (run, since) => run.options.cliniko.invoices.changes({ since, signal: run.signal }),
     prepare: async (run, rows, work) => {
       const read = await run.items.read(rows.map((r) => r.id), run.signal);
-      items = read.byInvoice;
-      rejected = read.rejected;
       await ensureCustomers(run, rows, work);
-      states = await loadInvoiceStates(run, rows.map((r) => r.id));
+      await loadDueDays(run, rows.map((r) => linkedId(r.patient)).filter((id): id is string => id !== null));
+      const states = await loadInvoiceStates(run, rows.map((r) => r.id));
+      return { states, items: read.byInvoice, rejected: read.rejected };
     },
-    syncOne: async (run, row, work) => {
-      const bad = rejected.get(row.id);
+    syncOne: async (run, row, work, page) => {
+      const bad = page.rejected.get(row.id);
       if (bad) {
         run.deadLetter(work, STREAM, row.id, row.updated_at, 'schema', `An item of Cliniko invoice ${row.id} does not match the schema`, bad.map((i) => i.path));
         return;
       }
-      await syncInvoice(run, row, items.get(row.id) ?? [], states.get(row.id) ?? { link: undefined, hash: undefined, lastStatus: null }, work);
+      await syncInvoice(run, row, page.items.get(row.id) ?? [], page.states.get(row.id) ?? NO_INVOICE_STATE, work);
     },
   };
 }

@@ -7,6 +7,7 @@ import { isConflictError, isNotFoundError, isUnprocessableEntityError, isRespons
 import type { ClinikoPatient } from '../../cliniko/schemas/patient.js';
 import { mapPatientToCustomer, patientExternalReference } from '../../mapping/customer.js';
 import type { TradifyCustomer, TradifyCustomerInput } from '../../tradify/port.js';
+import { noteDueDays } from '../due-days.js';
 import { emailHash, payloadHash } from '../hash.js';
 import { idempotencyKey } from '../idempotency.js';
 import { findCustomer } from '../linker.js';
@@ -155,6 +156,7 @@ function recordWrite(
   });
   work.hashes.push({ kind: 'patient', clinikoId: patient.id, hash });
   work.hashes.push({ kind: 'customer-remote', clinikoId: patient.id, hash: payloadHash(customerProjection(customer)) });
+  work.hashes.push(noteDueDays(run, patient.id, customer));
   work.tradifyIndex.push(indexEntry(run.accountId, customer));
   work.audit.push({
     runId: run.runId,
@@ -203,16 +205,13 @@ function handleWriteError(run: RunContext, work: PageWork, patient: ClinikoPatie
 }
 
 /** The patients stream's handler for the shared page loop. */
-export function patientsHandler(): StreamHandler<ClinikoPatient> {
-  let states = new Map<string, PatientState>();
+export function patientsHandler(): StreamHandler<ClinikoPatient, Map<string, PatientState>> {
   return {
     stream: STREAM,
     skipSeen: false,
     changes: (run, since) => run.options.cliniko.patients.changes({ since, signal: run.signal }),
-    prepare: async (run, rows) => {
-      states = await loadPatientStates(run, rows.map((r) => r.id));
-    },
-    syncOne: async (run, row, work) => {
+    prepare: (run, rows) => loadPatientStates(run, rows.map((r) => r.id)),
+    syncOne: async (run, row, work, states) => {
       await syncPatient(run, row, states.get(row.id) ?? { link: undefined, hash: undefined }, work);
     },
   };

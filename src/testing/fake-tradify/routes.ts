@@ -209,7 +209,7 @@ function approveInvoice(ctx: RouteContext, req: FakeHttpRequest, [id = '']: stri
 function cancelInvoice(ctx: RouteContext, req: FakeHttpRequest, [id = '']: string[]): RouteResult {
   parseObjectBody(req.body, true);
   const record = storedInvoice(ctx, id);
-  const hasPayments = ctx.state.payments.rows().some((row) => row.record.invoiceId === id);
+  const hasPayments = ctx.state.payments.rowsInGroup(id).length > 0;
   if (record.status !== 'approved' || hasPayments) throw invalidState('cancel', hasPayments ? `${record.status} with payments` : record.status);
   const at = ctx.nowIso();
   Object.assign(record, { status: 'cancelled', cancelledAt: at, updatedAt: at });
@@ -221,7 +221,7 @@ function cancelInvoice(ctx: RouteContext, req: FakeHttpRequest, [id = '']: strin
 function listPayments(ctx: RouteContext, req: FakeHttpRequest, [id = '']: string[]): RouteResult {
   rejectUnknownQuery(req.query, []);
   storedInvoice(ctx, id);
-  const rows = ctx.state.payments.rows().filter((row) => row.record.invoiceId === id);
+  const rows = ctx.state.payments.rowsInGroup(id);
   return ok(page(rows, req.query, paymentWire));
 }
 

@@ -163,12 +163,12 @@ function tradeCustomer(n: number, ids: IdSource, random: () => number, at: strin
 
 /** Builds the seeded state. `payments` and `today` feed the invoice view. */
 export function createState(options: FakeTradifyOptions, ids: IdSource, random: () => number, now: () => number): FakeTradifyState {
-  const payments = new FakeTable<FakePayment>();
+  const payments = new FakeTable<FakePayment>(undefined, (payment) => payment.invoiceId);
   const today = (): string => new Date(now()).toISOString().slice(0, 10);
   const state: FakeTradifyState = {
     customers: new FakeTable<FakeCustomer>(),
     invoices: new FakeTable<FakeStoredInvoice, FakeInvoice>((invoice) =>
-      invoiceView(invoice, payments.rows().filter((row) => row.record.invoiceId === invoice.id).map((row) => row.record), today()),
+      invoiceView(invoice, payments.rowsInGroup(invoice.id).map((row) => row.record), today()),
     ),
     payments,
     staff: new FakeTable<FakeStaff>(),

@@ -27,11 +27,36 @@ interface Row<S> {
 export class FakeTable<S extends { id: string }, V = S> {
   readonly #rows = new Map<string, Row<S>>();
   readonly #view: (record: S) => V;
+  readonly #groupKey: ((record: S) => string) | undefined;
+  /** Group key → ids in insertion order, so a lookup by group does not scan every record. */
+  readonly #groups = new Map<string, Set<string>>();
   #seq = 0;
 
-  /** @param view - turns a stored record into what readers see (defaults to a deep copy). */
-  constructor(view?: (record: S) => V) {
+  /**
+   * @param view - turns a stored record into what readers see (defaults to a deep copy).
+   * @param groupKey - a field the fake looks records up by (e.g. a payment's `invoiceId`); it must
+   *   not be changed through {@link FakeTable.stored} (tamper keeps it right).
+   */
+  constructor(view?: (record: S) => V, groupKey?: (record: S) => string) {
     this.#view = view ?? ((record) => structuredClone(record) as unknown as V);
+    this.#groupKey = groupKey;
+  }
+
+  /** @internal Live rows whose group key is `key`, in insertion order (none for a table built without one). */
+  rowsInGroup(key: string): ReadonlyArray<Readonly<Row<S>>> {
+    return [...(this.#groups.get(key) ?? [])].map((id) => this.#rows.get(id)!).sort((a, b) => a.seq - b.seq);
+  }
+
+  #ungroup(record: S): void {
+    if (this.#groupKey) this.#groups.get(this.#groupKey(record))?.delete(record.id);
+  }
+
+  #group(record: S): void {
+    if (!this.#groupKey) return;
+    const key = this.#groupKey(record);
+    const ids = this.#groups.get(key) ?? new Set<string>();
+    ids.add(record.id);
+    this.#groups.set(key, ids);
   }
 
   /** The record with this id as read, or `undefined`. */
@@ -57,7 +82,11 @@ export class FakeTable<S extends { id: string }, V = S> {
 
   /** Adds a record as is (no validation); it sorts after every existing record. */
   insert(record: S): V {
-    this.#rows.set(record.id, { seq: ++this.#seq, record: structuredClone(record) });
+    const previous = this.#rows.get(record.id);
+    if (previous) this.#ungroup(previous.record);
+    const row = { seq: ++this.#seq, record: structuredClone(record) };
+    this.#rows.set(record.id, row);
+    this.#group(row.record);
     return this.#view(record);
   }
 
@@ -70,12 +99,16 @@ export class FakeTable<S extends { id: string }, V = S> {
   tamper(id: string, patch: Partial<S>): V {
     const row = this.#rows.get(id);
     if (!row) throw new RangeError(`no record ${id}`);
+    this.#ungroup(row.record);
     Object.assign(row.record, structuredClone(patch));
+    this.#group(row.record);
     return this.#view(row.record);
   }
 
   /** Removes a record; `true` when it existed. */
   delete(id: string): boolean {
+    const row = this.#rows.get(id);
+    if (row) this.#ungroup(row.record);
     return this.#rows.delete(id);
   }
 
