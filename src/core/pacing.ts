@@ -1,27 +1,31 @@
 /**
  * Smooth pacing (DESIGN.md §4): one limiter per API key per process, shared by every client
- * built with that key, starting one request per `60 000 / rpm` ms on average (p-queue in strict
- * mode, a rolling window of two intervals holding at most two starts). The burst of two lets a
- * start delayed by a busy event loop catch up instead of losing its slot for good, while no
- * 60 s window ever sees more than `rpm + 1` starts. A 429 pauses the whole limiter until the
- * API's reset, so every caller on that key waits, not just the one hit.
+ * built with that key, starting one request per `60 000 / rpm` ms. Each request reserves the
+ * next start slot (`max(now, previous slot + interval)`), so a timer that fires a little late
+ * does not push every later request back: the next one starts on its own slot, and over any
+ * 60 s window at most `rpm + 1` requests start. Nothing accumulates while idle, so there is
+ * never a burst after a quiet spell. A 429 pauses the whole limiter until the API's reset, so
+ * every caller on that key waits, not just the one hit.
+ *
+ * Slot waits use real timers (they are what the API's window sees); 429 pauses use the
+ * injected {@link Clock}, so tests can step through them.
  *
  * @module
  */
-import PQueue from 'p-queue';
 import type { Clock } from './clock.js';
+import { systemClock } from './clock.js';
 import { AbortError } from './errors.js';
 import { fingerprint } from './redact.js';
-
-/** Starts allowed back to back after a late one: a small burst at most (DESIGN.md §4). */
-const BURST = 2;
 
 /** A shared, pausable request pacer for one API key. */
 export class RequestLimiter {
   #intervalMs: number;
-  #queue: PQueue;
   readonly #clock: Clock;
+  /** When the next request may start, on the `performance.now()` time line. */
+  #nextSlot = 0;
   #pausedUntil = 0;
+  #pause: Promise<void> | null = null;
+  #waiting = 0;
 
   /**
    * @param requestsPerMinute - the most requests started in any 60 s window.
@@ -30,11 +34,6 @@ export class RequestLimiter {
   constructor(requestsPerMinute: number, clock: Clock) {
     this.#intervalMs = 60_000 / requestsPerMinute;
     this.#clock = clock;
-    this.#queue = RequestLimiter.#makeQueue(this.#intervalMs);
-  }
-
-  static #makeQueue(intervalMs: number): PQueue {
-    return new PQueue({ concurrency: Number.POSITIVE_INFINITY, intervalCap: BURST, interval: intervalMs * BURST, strict: true });
   }
 
   /** The minimum gap between two request starts, in ms. */
@@ -44,30 +43,36 @@ export class RequestLimiter {
 
   /**
    * Slow down to `requestsPerMinute` if that is below the current rate (never speeds up):
-   * the most conservative client sharing a key sets the pace. Requests already waiting keep
-   * their place at the old pace; new ones follow the new pace.
+   * the most conservative client sharing a key sets the pace.
    */
   limitTo(requestsPerMinute: number): void {
-    const intervalMs = 60_000 / requestsPerMinute;
-    if (intervalMs <= this.#intervalMs) return;
-    this.#intervalMs = intervalMs;
-    const paused = this.#queue.isPaused;
-    this.#queue = RequestLimiter.#makeQueue(intervalMs);
-    if (paused) this.#queue.pause();
+    this.#intervalMs = Math.max(this.#intervalMs, 60_000 / requestsPerMinute);
   }
 
   /**
-   * Run `task` when the pace allows (and the limiter is not paused).
+   * Run `task` on the next free start slot, after any 429 pause.
    *
    * @throws {@link AbortError} when `signal` fires while the task still waits its turn.
    */
   async schedule<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     if (signal?.aborted) throw new AbortError();
+    this.#waiting += 1;
     try {
-      return await this.#queue.add(task, { signal });
-    } catch (error) {
-      if (signal?.aborted) throw new AbortError();
-      throw error;
+      await this.#waitForSlot(signal);
+    } finally {
+      this.#waiting -= 1;
+    }
+    return task();
+  }
+
+  async #waitForSlot(signal: AbortSignal | undefined): Promise<void> {
+    for (;;) {
+      while (this.#pause) await abortable(this.#pause, signal);
+      const now = performance.now();
+      const slot = Math.max(now, this.#nextSlot);
+      this.#nextSlot = slot + this.#intervalMs;
+      if (slot > now) await systemClock.sleep(slot - now, signal);
+      if (!this.#pause) return; // a 429 arrived while we waited: that slot is spent, queue again
     }
   }
 
@@ -80,29 +85,41 @@ export class RequestLimiter {
     const until = this.#clock.now() + Math.max(0, ms);
     if (until <= this.#pausedUntil) return this.#pausedUntil;
     this.#pausedUntil = until;
-    this.#queue.pause();
-    void this.#clock.sleep(Math.max(0, ms)).then(() => {
-      if (this.#pausedUntil === until) this.#queue.start();
+    this.#pause = this.#clock.sleep(Math.max(0, ms)).then(() => {
+      if (this.#pausedUntil === until) this.#pause = null;
     });
     return until;
   }
 
   /** True while a 429 pause is in force. */
   get isPaused(): boolean {
-    return this.#queue.isPaused;
+    return this.#pause !== null;
   }
 
   /** Requests waiting for their turn. */
   get pending(): number {
-    return this.#queue.size;
+    return this.#waiting;
   }
+}
 
-  /**
-   * Resolve once fewer than `limit` requests wait: the bounded read-ahead of DESIGN.md §4.
-   */
-  async onSizeLessThan(limit: number): Promise<void> {
-    await this.#queue.onSizeLessThan(limit);
-  }
+/** Wait for `promise`, or reject with {@link AbortError} when `signal` fires first. */
+function abortable(promise: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(new AbortError());
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => reject(new AbortError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 const limiters = new Map<string, RequestLimiter>();

@@ -60,3 +60,29 @@ describe('sharing a key at different rates', () => {
     expect(fast.intervalMs).toBeCloseTo(60_000 / 190, 6);
   });
 });
+
+describe('drift-free slots', () => {
+  it('after a late start, no request runs before its own slot (catching up never overshoots)', async () => {
+    const limiter = new RequestLimiter(60_000 / 20, new ManualClock()); // one slot per 20 ms
+    const t0 = performance.now();
+    const starts: number[] = [];
+    const block = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until) {
+        // keep the event loop busy, as a loaded process does, so the next timer fires late
+      }
+    };
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        limiter.schedule(async () => {
+          starts.push(performance.now() - t0);
+          if (i === 2) block(45);
+        }),
+      ),
+    );
+    starts.sort((a, b) => a - b);
+    // Slot i opens at i × 20 ms. Catching up after the late start may bring two starts close
+    // together, but never ahead of their slots: no window sees more than its share.
+    for (let i = 0; i < starts.length; i += 1) expect(starts[i]!).toBeGreaterThanOrEqual(i * 20 - 2);
+  });
+});
