@@ -77,6 +77,13 @@ function seedCustomers(ft: FakeTradify, data: ClinikoSnapshot, links: LinkUpsert
   return customers;
 }
 
+const SETTLE_AFTER_MS = 24 * 3_600_000;
+
+function settled(invoice: ClinikoInvoice, items: readonly ClinikoInvoiceItem[]): boolean {
+  const lastChange = Math.max(Date.parse(invoice.updated_at), ...items.map((i) => Date.parse(i.updated_at)));
+  return Date.now() - lastChange >= SETTLE_AFTER_MS;
+}
+
 function seedInvoices(ft: FakeTradify, data: ClinikoSnapshot, customers: Map<string, string>, links: LinkUpsert[]): number {
   const config = resolveMappingConfig({});
   const rates = ft.state.taxRates.all();
@@ -90,10 +97,12 @@ function seedInvoices(ft: FakeTradify, data: ClinikoSnapshot, customers: Map<str
     const id = `inv_b${inv.id}`;
     const externalReference = `cliniko:invoice:${inv.id}`;
     const isPaid = inv.status === 20 && mapped.lineItems.length > 0;
+    // the default approval policy: an Open invoice unchanged for 24 h has been approved by the sync
+    const isApproved = !isPaid && mapped.lineItems.length > 0 && settled(inv, items);
     ft.state.invoices.insert({
-      id, invoiceNumber: isPaid ? `B${inv.number}` : null, status: isPaid ? 'paid' : 'draft', customerId, siteId: null, jobIds: [], reference: `Cliniko #${inv.number}`,
+      id, invoiceNumber: isPaid || isApproved ? `B${inv.number}` : null, status: isPaid ? 'paid' : isApproved ? 'approved' : 'draft', customerId, siteId: null, jobIds: [], reference: `Cliniko #${inv.number}`,
       externalReference, invoiceDate: inv.issue_date, dueDate: null, taxMode: mapped.taxMode, currency: 'AUD', amountCredited: '0.00', ownerStaffId: null,
-      sentAt: null, approvedAt: isPaid ? STAMP : null, cancelledAt: null, createdAt: STAMP, updatedAt: STAMP,
+      sentAt: null, approvedAt: isPaid || isApproved ? STAMP : null, cancelledAt: null, createdAt: STAMP, updatedAt: STAMP,
       lineItems: mapped.lineItems.map((l, i) => ({
         id: `${id}_l${i}`, type: l.type ?? 'misc', itemCode: l.itemCode ?? null, description: l.description, quantity: l.quantity, unitPrice: l.unitPrice,
         discountPercent: l.discountPercent ?? '0', taxRateId: l.taxRateId ?? null, taxRatePercent: rates.find((r) => r.id === l.taxRateId)?.rate ?? null, accountCode: null,
@@ -129,9 +138,25 @@ export async function run(args: readonly string[]): Promise<BenchResult> {
     const cliniko = new ClinikoClient({ apiKey: forked.apiKey, userAgent: 'Reconcile Bench (bench@example.com)', baseUrl: forked.url, requestsPerMinute: CLINIKO_RPM, logger: silentLogger });
     const tradify = new HttpTradifyClient({ apiKey: ft.apiKey, baseUrl: ft.url, requestsPerMinute: TRADIFY_RPM });
     const started = performance.now();
+    const eluBefore = performance.eventLoopUtilization();
     const report = await runReconciliation({ accountId: 'default', timeZone: TIME_ZONE, store, cliniko: clinikoSourceFromClient(cliniko), tradify, logger: process.env.BENCH_DEBUG ? { ...silentLogger, debug: (m, f) => console.error(Math.round(performance.now() - started), m, f) } : silentLogger });
     if (process.env.BENCH_DEBUG) console.error(JSON.stringify(report.findings.slice(0, 8)), JSON.stringify(report.summary.counts));
+    if (process.env.BENCH_DEBUG) {
+      // Tradify requests per second of the run, by path family: where the paced stream ran dry
+      const t0 = ft.requests[0]?.at ?? 0;
+      const perSecond = new Map<number, Record<string, number>>();
+      for (const r of ft.requests) {
+        const s = Math.floor((r.at - t0) / 1000);
+        const family = r.path.includes('/payments') ? 'pay' : r.path.replace('/v1/', '');
+        const row = perSecond.get(s) ?? {};
+        row[family] = (row[family] ?? 0) + 1;
+        perSecond.set(s, row);
+      }
+      for (const [s, row] of [...perSecond].sort((a, b) => a[0] - b[0])) console.error(s, JSON.stringify(row));
+    }
     const wallMs = performance.now() - started;
+    // how busy this process's event loop was (fake Tradify, both clients, the store): near 1 means CPU-bound, not paced
+    const eventLoopBusy = Math.round(performance.eventLoopUtilization(eluBefore).utilization * 100) / 100;
 
     const liveItems = [...data.items.values()].reduce((n, list) => n + list.length, 0);
     const clinikoMin = Math.ceil(report.summary.records.clinikoPatients / 100) + Math.ceil(report.summary.records.clinikoInvoices / 100) + Math.ceil(liveItems / 100);
@@ -159,6 +184,7 @@ export async function run(args: readonly string[]): Promise<BenchResult> {
             'floor ms': Math.round(floorMs),
             'wall / floor': ratio(wallMs, floorMs),
             findings: report.summary.totalFindings,
+            'event loop busy': eventLoopBusy,
             'peak RSS MiB': peakRssMiB(),
           },
           targets: {

@@ -47,7 +47,7 @@ describe('engine.reconcile() after engine.run()', () => {
       ['field-mismatch', link.clinikoId, 'name'],
       ['missing-in-tradify', added.id, null],
     ]);
-    expect(report.summary.repairs).toEqual({ repaired: 2, reviewed: 0, failed: 0 });
+    expect(report.summary.repairs).toEqual({ repaired: 2, reviewed: 0, reviewsByEngine: 0, unchanged: 0, failed: 0 });
     expect(await store.getLease('default')).toBeUndefined();
     const after = await engine.reconcile();
     expect(after.findings).toEqual([]);
@@ -61,6 +61,10 @@ describe('engine.reconcile() after engine.run()', () => {
     const report = await engine.reconcile({ repair: true });
     expect(report.findings.map((f) => [f.kind, f.clinikoId, f.reason])).toEqual([['orphan', link.clinikoId, 'linked-tradify-record-missing']]);
     const reviews = (await store.reviews.list('default', { status: 'open', recordId: link.clinikoId })).items;
-    expect(reviews).toHaveLength(1);
+    expect(reviews.map((r) => [r.kind, r.reasonCode])).toEqual([['patient', 'tradify-customer-missing']]);
+    // the engine answered the repair with a review: not counted as repaired
+    expect(report.summary.repairs).toEqual({ repaired: 0, reviewed: 0, reviewsByEngine: 1, unchanged: 0, failed: 0 });
+    const audit = (await store.audit.list('default', { stream: 'reconcile', clinikoId: link.clinikoId })).items;
+    expect(audit.map((a) => a.action)).toEqual(['repair-reviewed']);
   });
 });

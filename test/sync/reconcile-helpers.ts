@@ -53,6 +53,13 @@ async function syncPatients(h: Harness, links: LinkUpsert[]): Promise<Map<string
   return customers;
 }
 
+const SETTLE_AFTER_MS = 24 * 3_600_000;
+
+function settled(invoice: { updated_at: string }, items: readonly { updated_at: string }[]): boolean {
+  const lastChange = Math.max(Date.parse(invoice.updated_at), ...items.map((i) => Date.parse(i.updated_at)));
+  return Date.now() - lastChange >= SETTLE_AFTER_MS;
+}
+
 async function syncInvoices(h: Harness, customers: Map<string, string>, links: LinkUpsert[]): Promise<void> {
   const config = resolveMappingConfig({});
   const taxes = checkTaxTable(await h.tradify.taxRates.list(), config);
@@ -65,7 +72,12 @@ async function syncInvoices(h: Harness, customers: Map<string, string>, links: L
     const externalReference = `cliniko:invoice:${invoice.id}`;
     const created = await h.tradify.invoices.create({ customerId, invoiceDate: invoice.issue_date, externalReference, reference: `Cliniko #${invoice.number}`, taxMode: mapped.taxMode, lineItems: mapped.lineItems });
     links.push({ kind: 'invoice', clinikoId: invoice.id, tradifyId: created.id, externalReference });
-    if (invoice.status !== 20 || created.lineItems.length === 0) continue;
+    if (created.lineItems.length === 0) continue;
+    // the default approval policy: Open stays a draft until unchanged for 24 h; Paid is approved and paid
+    if (invoice.status === 10) {
+      if (settled(invoice, items)) await h.tradify.invoices.approve(created.id);
+      continue;
+    }
     const approved = await h.tradify.invoices.approve(created.id);
     const paidOn = invoice.closed_at ? toLocalDate(invoice.closed_at, TIME_ZONE) : invoice.issue_date;
     if (approved.amountDue !== '0.00') await h.tradify.payments.add(created.id, { date: paidOn, amount: approved.amountDue });

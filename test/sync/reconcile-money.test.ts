@@ -77,8 +77,8 @@ function expectRows(rows: readonly MoneyRow[], cliniko: Sums, tradify: Sums): vo
 
 describe('the money summary', () => {
   it('matches sums computed independently, per issue month, payment month and BAS quarter', async () => {
-    // make one month disagree: raise one synced draft's first line by 10.00
-    const draft = h.ft.state.invoices.all().find((i) => i.status === 'draft' && i.externalReference?.startsWith('cliniko:invoice:'))!;
+    // make one month disagree: raise one synced unpaid invoice's first line by 10.00
+    const draft = h.ft.state.invoices.all().find((i) => (i.status === 'draft' || i.status === 'approved') && i.externalReference?.startsWith('cliniko:invoice:'))!;
     const stored = h.ft.state.invoices.stored(draft.id)!;
     const first = stored.lineItems[0]!;
     h.ft.state.invoices.tamper(draft.id, { lineItems: [{ ...first, unitPrice: text(cents(first.unitPrice) + 1000n) }, ...stored.lineItems.slice(1)] });

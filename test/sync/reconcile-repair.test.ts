@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CallbackAlerter } from '../../src/alerts/callback.js';
+import { linkedId } from '../../src/cliniko/links.js';
 import { isClinikoTradifyError } from '../../src/core/errors.js';
 import { createLeaseOwner } from '../../src/sync/ports.js';
 import type { Alert } from '../../src/sync/ports.js';
@@ -36,13 +37,19 @@ function repairer(calls: string[]): ReconcileRepairer {
         calls.push(`repush-patient:${id}`);
         const patient = await h.cliniko.patients.retrieve(id, { includeArchived: true });
         const customer = await h.tradify.customers.create({ ...defaultExpectedCustomer(patient), externalReference: `cliniko:patient:${id}` });
-        await h.store.commitPage('default', ctx.leaseToken, { links: [{ kind: 'patient', clinikoId: id, tradifyId: customer.id }] });
+        await h.store.commitPage('default', ctx.leaseToken, {
+          links: [{ kind: 'patient', clinikoId: id, tradifyId: customer.id }],
+          audit: [{ runId: ctx.runId, stream: 'patients', action: 'create', clinikoId: id, tradifyId: customer.id }],
+        });
       }),
     repushInvoice: async (id) => void calls.push(`repush-invoice:${id}`),
     relink: (kind, clinikoId, tradifyId, ctx) =>
       nested(ctx.leaseToken, async () => {
         calls.push(`relink-${kind}:${clinikoId}:${tradifyId}`);
-        await h.store.commitPage('default', ctx.leaseToken, { links: [{ kind, clinikoId, tradifyId }] });
+        await h.store.commitPage('default', ctx.leaseToken, {
+          links: [{ kind, clinikoId, tradifyId }],
+          audit: [{ runId: ctx.runId, stream: kind === 'patient' ? 'patients' : 'invoices', action: 'relink', clinikoId, tradifyId }],
+        });
       }),
   };
 }
@@ -61,7 +68,7 @@ describe('repair: true', () => {
     const calls: string[] = [];
     const report = await runReconciliation({ ...h.internals, repairer: repairer(calls) }, { repair: true });
     expect(calls.sort()).toEqual([`relink-patient:${unlinked.id}:${unlinkedCustomer}`, `repush-patient:${added.id}`].sort());
-    expect(report.summary.repairs).toEqual({ repaired: 2, reviewed: 1, failed: 0 });
+    expect(report.summary.repairs).toEqual({ repaired: 2, reviewed: 1, reviewsByEngine: 0, unchanged: 0, failed: 0 });
     const reviews = (await h.store.reviews.list('default', { status: 'open' })).items;
     expect(reviews.map((r) => [r.kind, r.recordId, r.reasonCode])).toEqual([['reconciliation', a.id, 'duplicate:unlinked-customers-share-email']]);
     const audit = (await h.store.audit.list('default', { stream: 'reconcile' })).items.map((e) => [e.action, e.clinikoId ?? e.tradifyId]);
@@ -100,6 +107,64 @@ describe('repair: true', () => {
       expect(await h.store.staging.count('default', { runId: run.id, side, kind })).toBe(0);
     }
     expect(await h.store.getLease('default')).toBeUndefined();
+  });
+});
+
+describe('repair counts what the engine really did', () => {
+  async function deleteLinkedInvoice(): Promise<{ clinikoId: string; tradifyId: string }> {
+    const link = (await h.store.links.list('default', { kind: 'invoice' })).items[0]!;
+    h.ft.state.invoices.delete(link.tradifyId);
+    return { clinikoId: link.clinikoId, tradifyId: link.tradifyId };
+  }
+
+  function invoiceRepairer(repush: ReconcileRepairer['repushInvoice']): ReconcileRepairer {
+    const unused = () => Promise.reject(new Error('not expected'));
+    return { repushPatient: unused, relink: unused, repushInvoice: repush };
+  }
+
+  it('an invoice whose Tradify copy was deleted: re-created and re-linked counts as repaired; a second pass is clean', async () => {
+    const gone = await deleteLinkedInvoice();
+    const repairer = invoiceRepairer(async (id, ctx) => {
+      const copy = h.ft.state.invoices.stored(gone.tradifyId);
+      expect(copy).toBeUndefined();
+      const original = (await h.cliniko.invoices.retrieve(id))!;
+      const patientId = linkedId(original.patient)!;
+      const customer = (await h.store.links.getMany('default', 'patient', [patientId])).get(patientId)!.tradifyId;
+      const created = await h.tradify.invoices.create({ customerId: customer, invoiceDate: original.issue_date!, externalReference: `cliniko:invoice:${id}`, lineItems: [] });
+      await h.store.commitPage('default', ctx.leaseToken, {
+        links: [{ kind: 'invoice', clinikoId: id, tradifyId: created.id }],
+        audit: [{ runId: ctx.runId, stream: 'invoices', action: 'create', clinikoId: id, tradifyId: created.id }],
+      });
+    });
+    const report = await runReconciliation({ ...h.internals, repairer }, { repair: true });
+    expect(report.findings.filter((f) => f.kind === 'orphan').map((f) => [f.clinikoId, f.tradifyId, f.reason, f.fixable])).toEqual([[gone.clinikoId, gone.tradifyId, 'linked-tradify-record-missing', true]]);
+    expect(report.summary.repairs).toMatchObject({ repaired: 1, unchanged: 0, reviewsByEngine: 0, failed: 0 });
+    const again = await runReconciliation(h.internals);
+    expect(again.findings.filter((f) => f.clinikoId === gone.clinikoId && f.kind === 'orphan')).toEqual([]);
+  });
+
+  it('a write that leaves the link on the missing record is not a repair; nor is doing nothing', async () => {
+    const gone = await deleteLinkedInvoice();
+    const replayed = invoiceRepairer(async (id, ctx) => {
+      // what an idempotent create replayed onto the deleted record looks like: audited, link unmoved
+      await h.store.commitPage('default', ctx.leaseToken, { audit: [{ runId: ctx.runId, stream: 'invoices', action: 'create', clinikoId: id, tradifyId: gone.tradifyId }] });
+    });
+    const first = await runReconciliation({ ...h.internals, repairer: replayed }, { repair: true });
+    expect(first.summary.repairs).toEqual({ repaired: 0, reviewed: 0, reviewsByEngine: 0, unchanged: 1, failed: 0 });
+    const idle = await runReconciliation({ ...h.internals, repairer: invoiceRepairer(async () => undefined) }, { repair: true });
+    expect(idle.summary.repairs).toEqual({ repaired: 0, reviewed: 0, reviewsByEngine: 0, unchanged: 1, failed: 0 });
+    const audit = (await h.store.audit.list('default', { stream: 'reconcile', clinikoId: gone.clinikoId })).items.map((a) => a.action);
+    expect(audit).toEqual(['repair-unchanged', 'repair-unchanged']);
+  });
+
+  it('a repair the engine answers with a review counts as reviewsByEngine, not repaired', async () => {
+    const gone = await deleteLinkedInvoice();
+    const reviewing = invoiceRepairer(async (id, ctx) => {
+      await h.store.commitPage('default', ctx.leaseToken, { reviews: [{ kind: 'invoice', recordId: id, reasonCode: 'tradify-invoice-missing' }] });
+    });
+    const report = await runReconciliation({ ...h.internals, repairer: reviewing }, { repair: true });
+    expect(report.summary.repairs).toEqual({ repaired: 0, reviewed: 0, reviewsByEngine: 1, unchanged: 0, failed: 0 });
+    expect((await h.store.reviews.list('default', { status: 'open', recordId: gone.clinikoId })).items.map((r) => r.reasonCode)).toEqual(['tradify-invoice-missing']);
   });
 });
 

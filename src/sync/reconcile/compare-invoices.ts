@@ -15,31 +15,18 @@ import type { CompareContext } from './context.js';
 import { taxShare } from './money.js';
 import { STAGED } from './stage.js';
 
-/** The Tradify statuses an invoice may be in for each behaviour of the status table. */
-const EXPECTED_STATUS: Partial<Record<StatusBehaviour, readonly string[]>> = {
-  open: ['draft', 'approved'],
-  paid: ['paid'],
-  closed: ['cancelled'],
-};
-
 function behaviourOf(ctx: CompareContext, invoice: StagingRow): StatusBehaviour {
   const table = ctx.internals.mapping?.statusTable ?? DEFAULT_STATUS_TABLE;
   const status = attr(invoice, 'status') ?? 'null';
   return table[status as keyof typeof table] ?? 'review';
 }
 
-function expectedStatuses(ctx: CompareContext, invoice: StagingRow): readonly string[] | undefined {
-  if (ctx.reviewedIds.has(invoice.id)) return undefined;
-  if (attr(invoice, 'deleted') === 'true') return ['cancelled'];
-  return EXPECTED_STATUS[behaviourOf(ctx, invoice)];
-}
-
 function month(invoice: StagingRow): string | null {
   return attr(invoice, 'issueDate')?.slice(0, 7) ?? null;
 }
 
-function mismatch(ctx: CompareContext, invoice: StagingRow, tradify: StagingRow, field: MismatchField, clinikoValue: string | null, tradifyValue: string | null, extra: { line?: number; reason?: string } = {}): void {
-  const contentFixable = field === 'status' || attr(tradify, 'status') === 'draft';
+function mismatch(ctx: CompareContext, invoice: StagingRow, tradify: StagingRow, field: MismatchField, clinikoValue: string | null, tradifyValue: string | null, extra: { line?: number; reason?: string; fixable?: boolean } = {}): void {
+  const contentFixable = extra.fixable ?? attr(tradify, 'status') === 'draft';
   addFinding(ctx, 'field-mismatch', {
     entity: 'invoice',
     clinikoId: invoice.id,
@@ -112,12 +99,17 @@ function compareLines(ctx: CompareContext, invoice: StagingRow, tradify: Staging
   }
 }
 
+function compareStatus(ctx: CompareContext, invoice: StagingRow, tradify: StagingRow): void {
+  if (ctx.reviewedIds.has(invoice.id)) return;
+  const verdict = ctx.judgeStatus(invoice, tradify);
+  if (verdict.agrees) return;
+  const clinikoValue = `${attr(invoice, 'status')}${attr(invoice, 'deleted') === 'true' ? ' (deleted)' : ''}`;
+  mismatch(ctx, invoice, tradify, 'status', clinikoValue, attr(tradify, 'status'), { reason: verdict.reason, fixable: verdict.fixable });
+}
+
 function compareLinked(ctx: CompareContext, invoice: StagingRow, tradify: StagingRow): void {
-  const expected = expectedStatuses(ctx, invoice);
+  compareStatus(ctx, invoice, tradify);
   const status = attr(tradify, 'status') ?? '';
-  if (expected && !expected.includes(status)) {
-    mismatch(ctx, invoice, tradify, 'status', `${attr(invoice, 'status')}${attr(invoice, 'deleted') === 'true' ? ' (deleted)' : ''}`, status);
-  }
   if (status !== 'cancelled' && attr(invoice, 'deleted') !== 'true') compareMoney(ctx, invoice, tradify);
 }
 

@@ -6,6 +6,7 @@
 import type { FindingKind, ReconciliationFinding, RecordCounts } from '../report/types.js';
 import type { StagingRow, StagingSelector, StorePage } from '../ports.js';
 import type { MoneyAccumulator } from './money.js';
+import type { StatusJudge } from './status.js';
 import type { ReconcileInternals } from './types.js';
 
 /** What every comparison pass reads and writes. */
@@ -19,6 +20,8 @@ export interface CompareContext {
   records: RecordCounts;
   /** Cliniko ids with an open review (their status is a person's call, not a finding). */
   reviewedIds: ReadonlySet<string>;
+  /** Whether a linked invoice's Tradify status is where the sync leaves it (the engine's planner). */
+  judgeStatus: StatusJudge;
   /** Called after every page (lease heartbeat). */
   afterPage: () => Promise<void>;
 }

@@ -10,7 +10,10 @@ import type { ReconciliationFinding, RepairSummary } from '../report/types.js';
 import type { ReconcileInternals, RepairContext } from './types.js';
 
 /** What a fixable finding turns into. */
-type RepairAction = { kind: 'relink'; entity: 'patient' | 'invoice'; clinikoId: string; tradifyId: string } | { kind: 'repush'; entity: 'patient' | 'invoice'; clinikoId: string };
+type RepairAction =
+  | { kind: 'relink'; entity: 'patient' | 'invoice'; clinikoId: string; tradifyId: string }
+  /** `replacing`: the missing Tradify record the link points at; the repair must move the link off it. */
+  | { kind: 'repush'; entity: 'patient' | 'invoice'; clinikoId: string; replacing?: string | undefined };
 
 const RELINK_REASONS = new Set(['reference-without-link', 'customer-reference-missing']);
 
@@ -19,7 +22,8 @@ function actionFor(finding: ReconciliationFinding): RepairAction | undefined {
   if (finding.kind === 'link-drift' && RELINK_REASONS.has(finding.reason) && finding.tradifyId !== null) {
     return { kind: 'relink', entity: finding.entity, clinikoId: finding.clinikoId, tradifyId: finding.tradifyId };
   }
-  return { kind: 'repush', entity: finding.entity, clinikoId: finding.clinikoId };
+  const replacing = finding.kind === 'orphan' && finding.reason === 'linked-tradify-record-missing' ? (finding.tradifyId ?? undefined) : undefined;
+  return { kind: 'repush', entity: finding.entity, clinikoId: finding.clinikoId, replacing };
 }
 
 /** One action per record, patients before invoices (invoices need their customers). */
@@ -64,28 +68,70 @@ async function openReviews(internals: ReconcileInternals, runId: string, finding
   return opened;
 }
 
+type Outcome = 'repaired' | 'reviewsByEngine' | 'unchanged';
+
+/** What the engine has recorded about one record in this run: its audited writes and open reviews. */
+interface Trace {
+  writes: number;
+  reviewIds: Set<string>;
+}
+
+async function traceOf(internals: ReconcileInternals, action: RepairAction, context: RepairContext): Promise<Trace> {
+  const { store, accountId } = internals;
+  const stream = action.entity === 'patient' ? 'patients' : 'invoices';
+  const [audit, reviews] = await Promise.all([
+    store.audit.list(accountId, { runId: context.runId, stream, clinikoId: action.clinikoId, limit: 1000, signal: context.signal }),
+    store.reviews.list(accountId, { status: 'open', kind: action.entity, recordId: action.clinikoId, limit: 1000, signal: context.signal }),
+  ]);
+  return { writes: audit.items.length, reviewIds: new Set(reviews.items.map((r) => r.id)) };
+}
+
 /**
- * Performs the repairs and opens the reviews. A failed repair is logged by error code, audited
- * as `repair-failed`, and the next one goes on; an abort stops at once.
+ * Runs one repair and reads what the engine did from the store (the repairer answers nothing):
+ * a new open review is the engine sending it to a person; a new audited write is a repair —
+ * unless the record's link still points at the Tradify record that was missing (the write did
+ * not land where it should, e.g. an idempotent create replayed onto the deleted record).
+ */
+async function performTraced(internals: ReconcileInternals, action: RepairAction, context: RepairContext): Promise<Outcome> {
+  const before = await traceOf(internals, action, context);
+  await perform(internals, action, context);
+  const after = await traceOf(internals, action, context);
+  if ([...after.reviewIds].some((id) => !before.reviewIds.has(id))) return 'reviewsByEngine';
+  if (action.kind === 'repush' && action.replacing !== undefined && (await stillLinkedTo(internals, action, action.replacing, context))) {
+    internals.logger?.warn('reconciliation repair left the link on a missing Tradify record', { clinikoId: action.clinikoId, entity: action.entity, tradifyId: action.replacing });
+    return 'unchanged';
+  }
+  return after.writes > before.writes ? 'repaired' : 'unchanged';
+}
+
+async function stillLinkedTo(internals: ReconcileInternals, action: RepairAction, tradifyId: string, context: RepairContext): Promise<boolean> {
+  const links = await internals.store.links.getMany(internals.accountId, action.entity, [action.clinikoId], { signal: context.signal });
+  return links.get(action.clinikoId)?.tradifyId === tradifyId;
+}
+
+/**
+ * Performs the repairs and opens the reviews. Each repair is counted by what the engine did
+ * (see {@link RepairSummary}) and audited with that outcome; a failed repair is logged by
+ * error code, audited as `repair-failed`, and the next one goes on; an abort stops at once.
  */
 export async function repairFindings(internals: ReconcileInternals, findings: readonly ReconciliationFinding[], context: RepairContext): Promise<RepairSummary> {
   const { actions, toReview } = planRepairs(internals.repairer ? findings : []);
   const reviewList = internals.repairer ? toReview : findings;
-  let repaired = 0;
-  let failed = 0;
+  const counts = { repaired: 0, reviewsByEngine: 0, unchanged: 0, failed: 0 };
   for (const action of actions) {
     try {
-      await perform(internals, action, context);
-      repaired += 1;
-      await internals.store.audit.append(internals.accountId, [auditOf(context.runId, action, 'repair')], { signal: context.signal });
+      const outcome = await performTraced(internals, action, context);
+      counts[outcome] += 1;
+      const audited = outcome === 'repaired' ? 'repair' : outcome === 'reviewsByEngine' ? 'repair-reviewed' : 'repair-unchanged';
+      await internals.store.audit.append(internals.accountId, [auditOf(context.runId, action, audited)], { signal: context.signal });
     } catch (error) {
       if (isAbortError(error) || context.signal?.aborted) throw error;
-      failed += 1;
+      counts.failed += 1;
       const code = isClinikoTradifyError(error) ? error.code : 'unexpected';
       internals.logger?.warn('reconciliation repair failed', { clinikoId: action.clinikoId, entity: action.entity, code });
       await internals.store.audit.append(internals.accountId, [auditOf(context.runId, action, 'repair-failed', code)], { signal: context.signal });
     }
   }
   const reviewed = await openReviews(internals, context.runId, reviewList, context.signal);
-  return { repaired, reviewed, failed };
+  return { ...counts, reviewed };
 }

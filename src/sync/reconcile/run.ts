@@ -21,6 +21,8 @@ import { compareInvoices, compareTradifyInvoices } from './compare-invoices.js';
 import type { CompareContext } from './context.js';
 import { MoneyAccumulator } from './money.js';
 import { repairFindings } from './repair.js';
+import { createStatusJudge } from './status.js';
+import type { StatusJudge } from './status.js';
 import { stageClinikoInvoices, stageClinikoPatients, stageTradifyCustomers, stageTradifyInvoices } from './stage.js';
 import type { StageContext } from './stage.js';
 import type { ReconcileInternals, ReconcileOptions } from './types.js';
@@ -64,6 +66,15 @@ async function openReviewIds(internals: ReconcileInternals, signal: AbortSignal 
 async function knownTaxPercents(internals: ReconcileInternals, signal: AbortSignal | undefined): Promise<Decimal[]> {
   const rates = await internals.tradify.taxRates.list({ signal });
   return rates.map((r) => Decimal.tryFrom(r.rate)).filter((d): d is Decimal => d !== undefined);
+}
+
+/**
+ * The status judge, judging settle windows at the start of the last successful sync (or now,
+ * before any): a draft that settled since is the next sync's to approve, not a discrepancy.
+ */
+async function statusJudge(internals: ReconcileInternals, clock: Clock, signal: AbortSignal | undefined): Promise<StatusJudge> {
+  const lastSync = await internals.store.runs.last(internals.accountId, { kind: 'sync', status: 'succeeded' }, { signal });
+  return createStatusJudge(internals.mapping, { now: lastSync?.startedAt ?? clock.now(), timeZone: internals.timeZone });
 }
 
 function emptyRecords(): RecordCounts {
@@ -151,7 +162,7 @@ export async function runReconciliation(internals: ReconcileInternals, options: 
   const heartbeat = new Heartbeat(internals, clock, lease, ttlMs, signal);
   try {
     const records = emptyRecords();
-    const ctx: CompareContext = { internals, runId: run.id, signal, since, findings: [], money: new MoneyAccumulator(), records, reviewedIds: await openReviewIds(internals, signal), afterPage: heartbeat.beat };
+    const ctx: CompareContext = { internals, runId: run.id, signal, since, findings: [], money: new MoneyAccumulator(), records, reviewedIds: await openReviewIds(internals, signal), judgeStatus: await statusJudge(internals, clock, signal), afterPage: heartbeat.beat };
     await readAndCompare({ internals, runId: run.id, signal, afterPage: heartbeat.beat }, ctx, since);
     internals.logger?.debug('reconciliation compared', { runId: run.id, ms: clock.now() - startedAt, findings: ctx.findings.length });
     const repairs: RepairSummary | null = options.repair ? await repairFindings(internals, ctx.findings, { leaseToken: lease.token, runId: run.id, signal }) : null;

@@ -9,7 +9,7 @@ import { linkedId } from '../../cliniko/links.js';
 import type { ClinikoInvoice } from '../../cliniko/schemas/invoice.js';
 import type { ClinikoInvoiceItem } from '../../cliniko/schemas/invoice-item.js';
 import type { ClinikoPatient } from '../../cliniko/schemas/patient.js';
-import { toLocalDate } from '../../core/dates.js';
+import { instantToEpochMs, toLocalDate } from '../../core/dates.js';
 import { Decimal } from '../../core/decimal.js';
 import { DEFAULT_STATUS_TABLE } from '../../mapping/config.js';
 import { lineTaxRate } from '../../mapping/tax.js';
@@ -115,7 +115,7 @@ function tradifyInvoiceRow(ctx: StageContext, inv: TradifyInvoice): StagingRow {
     ...base(ctx, 'tradify', STAGED.tradifyInvoice, inv.id),
     key: ref?.kind === 'invoice' ? referenceKey('invoice', ref.clinikoId) : undefined,
     fields: {},
-    amounts: { total: inv.total, tax: inv.totalTax, paid: inv.amountPaid, ...lineAmounts(inv) },
+    amounts: { total: inv.total, tax: inv.totalTax, paid: inv.amountPaid, credited: inv.amountCredited, ...lineAmounts(inv) },
     attributes: {
       clinikoId: ref?.kind === 'invoice' ? ref.clinikoId : null,
       revision: ref ? String(ref.revision) : null,
@@ -219,6 +219,16 @@ function itemAmounts(items: readonly ClinikoInvoiceItem[], knownPercents: readon
   return out;
 }
 
+function latestUpdate(items: readonly ClinikoInvoiceItem[]): string | null {
+  let latest: string | null = null;
+  let latestMs = -Infinity;
+  for (const item of items) {
+    const ms = instantToEpochMs(item.updated_at);
+    if (ms > latestMs) [latest, latestMs] = [item.updated_at, ms];
+  }
+  return latest;
+}
+
 function clinikoInvoiceRow(ctx: StageContext, inv: ClinikoInvoice, items: readonly ClinikoInvoiceItem[], knownPercents: readonly Decimal[]): StagingRow {
   const paidDate = inv.closed_at ? toLocalDate(inv.closed_at, ctx.internals.timeZone) : inv.issue_date;
   return {
@@ -234,6 +244,9 @@ function clinikoInvoiceRow(ctx: StageContext, inv: ClinikoInvoice, items: readon
       deleted: inv.deleted_at === null ? 'false' : 'true',
       archived: inv.archived_at === null ? 'false' : 'true',
       lineCount: String(items.length),
+      // the planner's settle window runs from the last change of the invoice or its items
+      updatedAt: inv.updated_at,
+      itemsUpdatedAt: latestUpdate(items),
     },
   };
 }

@@ -77,10 +77,11 @@ export interface ReconcileInternals {
   /** Where the "findings above threshold" alert goes (deduplicated across runs). */
   alerter?: Alerter | undefined;
   /**
-   * The engine's resolved mapping: its status table decides which Tradify statuses are right
-   * (Open ↔ draft or approved, whatever the approval policy; Paid ↔ paid). Defaults apply when absent.
+   * The engine's resolved mapping: its status table and approval policy decide, through the
+   * engine's status planner, which Tradify statuses are right (e.g. Paid ↔ paid, or still a
+   * draft under `approval: { when: 'manual' }`). Library defaults apply to what is absent.
    */
-  mapping?: Pick<ResolvedMappingConfig, 'statusTable'> | undefined;
+  mapping?: Partial<Pick<ResolvedMappingConfig, 'statusTable' | 'approval'>> | undefined;
   /**
    * The customer the mapping would write for a patient (text fields), or `null` when the patient
    * is filtered out or vetoed. Defaults to the plain legal-name mapping.

@@ -119,12 +119,20 @@ export interface RecordCounts {
   skippedInvoices: number;
 }
 
-/** What `repair: true` did. */
+/**
+ * What `repair: true` did. Each record handed to the engine is counted once, by what the
+ * engine then did: wrote to Tradify (`repaired`), opened a review instead (`reviewsByEngine`),
+ * did nothing (`unchanged`), or threw (`failed`).
+ */
 export interface RepairSummary {
-  /** Findings turned into engine work and done. */
+  /** Records the engine really repaired: it wrote to Tradify or the link table (audited). */
   repaired: number;
-  /** Findings sent to the review queue. */
+  /** Reviews reconciliation opened for findings it cannot repair. */
   reviewed: number;
+  /** Repairs the engine answered with a review (e.g. `tradify-customer-missing`), not a write. */
+  reviewsByEngine: number;
+  /** Repairs after which the engine wrote nothing and opened no review (e.g. it dead-lettered the record). */
+  unchanged: number;
   /** Repairs that failed (the finding stays; the error's code is in the audit log). */
   failed: number;
 }
