@@ -55,6 +55,20 @@ describe('engine.reconcile() after engine.run()', () => {
     expect(audit.map((a) => a.clinikoId).sort()).toEqual([link.clinikoId, added.id].sort());
   });
 
+  it('repair re-creates an invoice whose Tradify copy was deleted, with a fresh idempotency key', async () => {
+    const links = (await store.links.list('default', { kind: 'invoice' })).items;
+    const draft = links.find((l) => ['draft', 'approved'].includes(ft.state.invoices.get(l.tradifyId)?.status ?? ''));
+    expect(draft).toBeDefined();
+    ft.state.invoices.delete(draft!.tradifyId);
+    const report = await engine.reconcile({ repair: true });
+    expect(report.summary.repairs).toMatchObject({ repaired: 1, unchanged: 0, failed: 0 });
+    const relinked = (await store.links.getMany('default', 'invoice', [draft!.clinikoId])).get(draft!.clinikoId);
+    expect(relinked?.tradifyId).toBeDefined();
+    expect(relinked!.tradifyId).not.toBe(draft!.tradifyId); // not the replayed create of the deleted record
+    expect(ft.state.invoices.get(relinked!.tradifyId)?.externalReference).toBe(`cliniko:invoice:${draft!.clinikoId}`);
+    expect((await engine.reconcile()).findings).toEqual([]);
+  });
+
   it('a linked customer deleted in Tradify is an orphan the engine sends to a person', async () => {
     const link = (await store.links.list('default', { kind: 'patient' })).items[0]!;
     ft.state.customers.delete(link.tradifyId);

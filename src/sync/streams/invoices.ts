@@ -332,7 +332,11 @@ class InvoiceWalker {
   async #create(input: TradifyInvoiceInput): Promise<void> {
     const run = this.#run;
     const revision = revisionOf(input.externalReference, this.#invoice.id);
-    const key = idempotencyKey({ accountId: run.accountId, stream: STREAM, recordId: this.#invoice.id, updatedAt: this.#invoice.updated_at, payloadHash: payloadHash(input) });
+    // Re-creating an invoice whose linked Tradify record is gone must not reuse the first
+    // create's key: the server would replay that create and hand back the deleted record's id.
+    const replacing = this.#state.link?.tradifyId;
+    const hash = payloadHash(replacing === undefined ? input : { input, replacing });
+    const key = idempotencyKey({ accountId: run.accountId, stream: STREAM, recordId: this.#invoice.id, updatedAt: this.#invoice.updated_at, payloadHash: hash });
     try {
       this.#current = await run.write(STREAM, () => run.options.tradify.invoices.create(input, { idempotencyKey: key, signal: run.signal }));
     } catch (error) {
