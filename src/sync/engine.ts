@@ -196,6 +196,7 @@ export class SyncEngine {
         });
     const requestsBefore = this.#requestCounts();
     const alerts = new RunAlerts();
+    const heartbeat = this.#heartbeat(lease.token);
     const run = new RunContext({
       options: this.#options,
       runId: record.id,
@@ -222,8 +223,9 @@ export class SyncEngine {
       if (!nested) await store.runs.finish(accountId, record.id, { status }).catch(() => undefined);
       throw error;
     } finally {
+      clearInterval(heartbeat);
       await store.releaseLease(accountId, lease.token).catch(() => false);
-      await alerts.flush(this.#options.alerter, this.#options.logger, accountId, record.id, new Date(clock.now()).toISOString());
+      await alerts.flush(this.#options.alerter, store, this.#options.logger, accountId, record.id, new Date(clock.now()).toISOString());
       this.#events.emit('runFinished', {
         runId: record.id,
         accountId,
@@ -231,6 +233,22 @@ export class SyncEngine {
         durationMs: clock.now() - run.startedAt,
       });
     }
+  }
+
+  /**
+   * Renews the lease every third of its lifetime while a run holds it, so one slow record (a
+   * Tradify outage being ridden out, a long 429 pause) cannot let it expire under the run.
+   * A renewal that fails is logged; the fenced commit is what stops a run that lost its lease.
+   */
+  #heartbeat(token: string): ReturnType<typeof setInterval> {
+    const { store, accountId, leaseTtlMs, logger } = this.#options;
+    const timer = setInterval(() => {
+      store.renewLease(accountId, token, leaseTtlMs).catch((error: unknown) => {
+        logger.warn('lease heartbeat failed', { accountId, code: (error as ClinikoTradifyError).code ?? 'error' });
+      });
+    }, Math.max(1_000, leaseTtlMs / 3));
+    timer.unref();
+    return timer;
   }
 
   #requestCounts(): { cliniko: number; tradify: number } {

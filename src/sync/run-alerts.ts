@@ -4,9 +4,9 @@
  *
  * @module
  */
-import type { Alert, AlertKind, AlertSeverity, Alerter } from './ports.js';
+import type { Alert, AlertKind, AlertSeverity, Alerter, StateStore } from './ports.js';
 import type { Logger } from '../core/logger.js';
-import { sha256 } from './hash.js';
+import { DedupingAlerter, alertFingerprint } from '../alerts/dedupe.js';
 
 const SAMPLE_SIZE = 20;
 
@@ -43,25 +43,37 @@ export class RunAlerts {
         summary: `${total} ${kind} problem${total === 1 ? '' : 's'} in this run (${reasons.map((r) => `${r}: ${bucket.counts[r]}`).join(', ')})`,
         counts: { total, ...bucket.counts },
         recordIds: [...bucket.recordIds],
-        // same kind + same reasons + same records → same problem across runs (the alerting layer dedupes on it)
-        fingerprint: sha256(`${accountId}|${kind}|${reasons.join(',')}|${[...bucket.recordIds].sort().join(',')}`).slice(0, 24),
+        // same kind + same reasons + same records → same problem across runs (deduped below)
+        fingerprint: alertFingerprint(kind, [accountId, `reasons:${reasons.join(',')}`, ...[...bucket.recordIds].map((id) => `record:${id}`)]),
         runId,
         at,
       };
     });
   }
 
-  /** Sends every aggregated alert; a failing alerter is logged, never thrown. */
-  async flush(alerter: Alerter | undefined, logger: Logger, accountId: string, runId: string, at: string, signal?: AbortSignal): Promise<Alert[]> {
+  /**
+   * Sends every aggregated alert, not repeating a problem the account was already alerted about
+   * while it stays unchanged (incidents in the store), and resolves the run kinds' incidents that
+   * did not come back, so a problem that returns alerts again. A failing alerter is logged,
+   * never thrown.
+   */
+  async flush(alerter: Alerter | undefined, store: Pick<StateStore, 'incidents'>, logger: Logger, accountId: string, runId: string, at: string, signal?: AbortSignal): Promise<Alert[]> {
     const alerts = this.build(accountId, runId, at);
     if (!alerter) return alerts;
+    const deduper = new DedupingAlerter({ alerter, store, clock: { now: () => Date.parse(at) } });
     for (const alert of alerts) {
       try {
-        await alerter.notify(alert, { signal });
+        await deduper.notify(alert, { signal });
       } catch {
         logger.warn('alerter failed to deliver an alert', { kind: alert.kind, runId });
       }
     }
+    await deduper
+      .resolveAbsent(accountId, alerts.map((a) => a.fingerprint), { kinds: RUN_ALERT_KINDS, signal })
+      .catch(() => logger.warn('could not resolve old alert incidents', { runId }));
     return alerts;
   }
 }
+
+/** The kinds a sync run raises (reconciliation manages its own incidents). */
+const RUN_ALERT_KINDS: readonly AlertKind[] = ['dead-letters', 'reviews', 'outage', 'run-failed', 'lease', 'config'];

@@ -87,6 +87,25 @@ describe('SyncEngine: outages, rate limits, deadlines', () => {
     for (const [, n] of invoiceRefsOf(h)) expect(n).toBe(1);
   });
 
+  it('does not repeat an unchanged outage alert on the next run, and alerts again once it recurred after a recovery', async () => {
+    h = await startHarness({ engine: { retryPolicy: { decide: ({ attempt }) => ({ retry: attempt < 2, delayMs: 10, reason: 'test' }) } } });
+    h.ft.faults.set({ down: true });
+    expect((await h.engine.run()).stoppedBecause).toBe('target-down');
+    expect((await h.engine.run()).stoppedBecause).toBe('target-down');
+    const outages = () => h!.alerter.alerts.filter((a) => a.kind === 'outage');
+    expect(outages()).toHaveLength(1); // the second run's identical problem is not re-sent
+    const incidents = await h.store.incidents.list('default', { state: 'open' });
+    expect(incidents.filter((i) => i.fingerprint.startsWith('outage:')).map((i) => i.count)).toEqual([2]);
+    h.ft.faults.set({ down: false });
+    expect((await h.engine.run()).outcome).toBe('completed');
+    const openOutages = (await h.store.incidents.list('default', { state: 'open' })).filter((i) => i.fingerprint.startsWith('outage:'));
+    expect(openOutages).toEqual([]); // resolved by the clean run (its own reviews alert may stay open)
+    h.ft.faults.set({ down: true });
+    h.fc.db.patients.insert({ first_name: 'Another', last_name: 'Patient' });
+    expect((await h.engine.run()).stoppedBecause).toBe('target-down');
+    expect(outages()).toHaveLength(2);
+  });
+
   it('rides out 429 storms on both APIs without losing or duplicating records', async () => {
     // server and clients share a clock running 600× faster: a 60 s rate window passes in 100 ms.
     // The limiter is one per key per process, so this test uses keys of its own.
