@@ -74,6 +74,20 @@ export interface KeysetPage<T> {
    * when the server sent none: the run's start. The engine never moves its saved cursor past it.
    */
   serverTime: string | null;
+  /**
+   * The envelope's `total_entries` for this page's query: the rows at or after the window
+   * start (this page's rows included, and rows at the boundary second already read). `null`
+   * when the server sent none, and on a page that drains one second by id (its count covers
+   * that second only, so it says nothing about the rest). The engine's ETA reads
+   * {@link KeysetPage.remaining}.
+   */
+  totalEntries: number | null;
+  /**
+   * Rows the page's query matched beyond this page (`totalEntries` minus every row served,
+   * boundary rows already read included): what is left to read after it. `null` whenever
+   * `totalEntries` is.
+   */
+  remaining: number | null;
 }
 
 /** Options of `changes()` on patients, invoices and invoice items. */
@@ -87,8 +101,13 @@ export interface ChangesOptions {
   signal?: AbortSignal | undefined;
 }
 
-/** Fetch one page 1 with the given query; return the raw rows and the response headers. */
-export type RawPageFetcher = (query: ReadonlyArray<readonly [string, string]>) => Promise<{ rows: unknown[]; headers: Headers }>;
+/**
+ * Fetch one page 1 with the given query; return the raw rows, the response headers and the
+ * envelope's `total_entries` (`null` or omitted when absent).
+ */
+export type RawPageFetcher = (
+  query: ReadonlyArray<readonly [string, string]>,
+) => Promise<{ rows: unknown[]; headers: Headers; totalEntries?: number | null | undefined }>;
 
 interface Scan {
   /** The second being read. */
@@ -150,7 +169,8 @@ export async function* readKeysetPages<T>(
   const scan: Scan = { at: options.since, afterId: options.afterId, draining: false };
   let serverTime: string | null | undefined;
   for (;;) {
-    const { rows, headers } = await fetchRaw(queryFor(scan, extraFilters, options.perPage));
+    const draining = scan.draining;
+    const { rows, headers, totalEntries } = await fetchRaw(queryFor(scan, extraFilters, options.perPage));
     if (serverTime === undefined) serverTime = serverTimeOf(headers);
     const keys = rows.map((row, i) => rowKey(row, i, options));
     const fresh = rows.map((row, i) => ({ row, key: keys[i]! })).filter(({ key }) => isAfter(key, scan));
@@ -158,7 +178,14 @@ export async function* readKeysetPages<T>(
     const first = keys[0];
     const last = keys[keys.length - 1];
     const done = advance(scan, full, first, last);
-    const page: KeysetPage<T> = { records: [], rejected: [], position: { updatedAt: scan.at, afterId: scan.afterId }, serverTime };
+    const page: KeysetPage<T> = {
+      records: [],
+      rejected: [],
+      position: { updatedAt: scan.at, afterId: scan.afterId },
+      serverTime,
+      totalEntries: draining ? null : (totalEntries ?? null),
+      remaining: draining || totalEntries == null ? null : Math.max(0, totalEntries - rows.length),
+    };
     for (const { row, key } of fresh) {
       const result = schema.safeParse(row);
       if (result.success) page.records.push(result.data);

@@ -106,7 +106,7 @@ export class ClinikoTransport {
     const envelope = clinikoListEnvelopeSchema(key);
     const fetchRaw = async (query: ReadonlyArray<readonly [string, string]>) => {
       const { data, headers } = await this.http.request({ method: 'GET', path, query, schema: envelope, signal: options.signal });
-      return { rows: data.rows, headers };
+      return { rows: data.rows, headers, totalEntries: data.totalEntries };
     };
     const perPage = options.perPage ?? CLINIKO_DEFAULTS.perPage;
     const afterId = options.afterId == null ? null : assertClinikoId(options.afterId, 'afterId');

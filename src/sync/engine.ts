@@ -10,7 +10,7 @@ import { ConfigError, isAbortError } from '../core/errors.js';
 import type { ClinikoTradifyError } from '../core/errors.js';
 import { resolveEngineOptions, type ResolvedEngineOptions, type SyncEngineOptions } from './engine-options.js';
 import { SyncEvents, type SyncEventListener, type SyncEventName } from './events.js';
-import { estimateEta } from './eta.js';
+import { runEta } from './eta.js';
 import { Lookups } from './lookups.js';
 import { createLeaseOwner, type JsonValue, type RunStatus } from './ports.js';
 import { RunAlerts } from './run-alerts.js';
@@ -275,7 +275,8 @@ export class SyncEngine {
       writes: c.writes,
       durationMs: this.#options.clock.now() - run.startedAt,
       cursors: { patients: view('patients'), invoices: view('invoices') },
-      eta: estimateEta({ patientsPending: 0, invoicesPending: 0, clinikoRpm: this.#options.rates.cliniko, tradifyRpm: this.#options.rates.tradify }),
+      eta: runEta(c.pending, this.#options.rates),
+      pending: { ...c.pending },
     };
   }
 }

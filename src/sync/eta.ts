@@ -56,3 +56,17 @@ export function estimateEta(input: EtaInput): Eta {
     bottleneck: tradifyMs >= clinikoMs ? 'tradify' : 'cliniko',
   };
 }
+
+/**
+ * The ETA of a run's summary: the records still pending per stream at the engine's rates.
+ *
+ * @param pending - records still to read, per stream (`RunCounters.pending`).
+ * @param rates - Cliniko and Tradify requests per minute (the engine's `rates`).
+ * @example
+ * ```ts
+ * runEta({ patients: 0, invoices: 0 }, { cliniko: 190, tradify: 95 }).ms; // 0
+ * ```
+ */
+export function runEta(pending: { patients: number; invoices: number }, rates: { cliniko: number; tradify: number }): Eta {
+  return estimateEta({ patientsPending: pending.patients, invoicesPending: pending.invoices, clinikoRpm: rates.cliniko, tradifyRpm: rates.tradify });
+}

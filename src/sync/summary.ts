@@ -45,6 +45,17 @@ export interface SyncSummary {
   cursors: { patients: StreamCursorView; invoices: StreamCursorView };
   /** Estimated time for what is still pending, at the APIs' limits. */
   eta: Eta;
+  /**
+   * Per stream: Cliniko records still to read after the run, from the last page handled
+   * (its `total_entries` minus its rows). 0 when the stream read everything, or was not reached.
+   */
+  pending?: PendingWork | undefined;
+}
+
+/** Records still to read, per stream. */
+export interface PendingWork {
+  patients: number;
+  invoices: number;
 }
 
 /** Mutable counters a run accumulates. */
@@ -57,9 +68,11 @@ export interface RunCounters {
   reviews: number;
   writes: number;
   read: { patients: number; invoices: number };
+  /** Records still to read per stream, as of the last page handled (see `PendingTracker`). */
+  pending: PendingWork;
 }
 
 /** Fresh zeroed counters. */
 export function emptyCounters(): RunCounters {
-  return { created: 0, updated: 0, unchanged: 0, skipped: 0, deadLettered: 0, reviews: 0, writes: 0, read: { patients: 0, invoices: 0 } };
+  return { created: 0, updated: 0, unchanged: 0, skipped: 0, deadLettered: 0, reviews: 0, writes: 0, read: { patients: 0, invoices: 0 }, pending: { patients: 0, invoices: 0 } };
 }

@@ -125,6 +125,29 @@ describe('keyset window reader', () => {
     expect(fake.log.at(-1)?.[0]).toBe('updated_at:>=2026-01-01T00:00:06Z');
   });
 
+  it('carries total_entries of each page query (rows at or after the window start)', async () => {
+    const rows = makeRows(7);
+    server.use(fakePatients(rows).handler);
+    const pages = await collect(makeClient().patients.changes({ since: at(2), perPage: 3 }));
+    // window >= 2s: 5 rows; then >= 4s: 3 rows (row 4 again, already read); then >= 6s: 1 row
+    expect(pages.map((p) => p.totalEntries)).toEqual([5, 3, 1]);
+    expect(pages.map((p) => p.records.length)).toEqual([3, 2, 0]);
+    expect(pages.map((p) => p.remaining)).toEqual([2, 0, 0]); // the boundary row read again counts as served
+  });
+
+  it('gives no total_entries on a page draining one second (its count covers that second only) or when absent', async () => {
+    const rows = [...makeRows(7, () => 5), { id: idOf(50), updated_at: at(6), archived_at: null }];
+    server.use(fakePatients(rows).handler);
+    const pages = await collect(makeClient().patients.changes({ since: at(0), perPage: 3 }));
+    expect(pages.map((p) => p.totalEntries)).toEqual([8, null, null, 1]);
+    expect(pages.map((p) => p.remaining)).toEqual([5, null, null, 0]);
+
+    server.resetHandlers();
+    server.use(mswHttp.get(`${BASE}/patients`, () => HttpResponse.json({ patients: [patientRow(idOf(1), at(1))], links: { self: `${BASE}/patients` } })));
+    const bare = await collect(makeClient().patients.changes({ since: at(0), perPage: 3 }));
+    expect(bare.map((p) => [p.totalEntries, p.remaining])).toEqual([[null, null]]);
+  });
+
   it('resumes from a saved position without re-yielding rows at or before it', async () => {
     const rows = makeRows(6, (i) => (i < 4 ? 3 : 4));
     server.use(fakePatients(rows).handler);

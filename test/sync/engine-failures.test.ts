@@ -135,8 +135,14 @@ describe('SyncEngine: outages, rate limits, deadlines', () => {
     expect(await h.store.getLease('default')).toBeUndefined();
     expect(refsOf(h).size).toBeGreaterThanOrEqual(199); // two pages of 100 (one row may share a boundary second)
     expect(refsOf(h).size).toBeLessThan(250);
+    // the summary says how much is left and how long it will take at the APIs' limits
+    expect(first.pending!.patients).toBeGreaterThan(0);
+    expect(first.pending!.patients).toBeLessThanOrEqual(250 - refsOf(h).size + 1);
+    expect(first.eta.ms).toBeGreaterThan(0);
     const second = await h.engine.run();
     expect(second.outcome).toBe('completed');
+    expect(second.pending).toEqual({ patients: 0, invoices: 0 });
+    expect(second.eta.ms).toBe(0);
     expect(refsOf(h).size).toBe(250);
     expect([...refsOf(h).values()].every((n) => n === 1)).toBe(true);
   });

@@ -20,7 +20,7 @@ import type { RunContext } from './context.js';
 import { loadPatientStates, syncPatient } from './patients.js';
 import { invoiceProjection } from './projection.js';
 import type { StreamHandler } from './runner.js';
-import { patientsByIds } from './source.js';
+import { patientsByIds, PendingTracker } from './source.js';
 
 const STREAM = 'invoices';
 /** Re-plans after a 409 `invalid_state` before giving the invoice to a person. */
@@ -422,11 +422,16 @@ interface InvoicePage {
 
 /** The invoices stream's handler for the shared page loop. */
 export function invoicesHandler(): StreamHandler<ClinikoInvoice, InvoicePage> {
+  let pending: PendingTracker | undefined;
   return {
     stream: STREAM,
     skipSeen: true,
-    changes: (run, since) => run.options.cliniko.invoices.changes({ since, signal: run.signal }),
+    changes: (run, since) => {
+      pending = new PendingTracker(run.counters.pending, STREAM);
+      return pending.track(run.options.cliniko.invoices.changes({ since, signal: run.signal }));
+    },
     prepare: async (run, rows, work) => {
+      pending?.started(rows);
       const read = await run.items.read(rows.map((r) => r.id), run.signal);
       await ensureCustomers(run, rows, work);
       await loadDueDays(run, rows.map((r) => linkedId(r.patient)).filter((id): id is string => id !== null));

@@ -16,6 +16,7 @@ import type { StreamHandler } from './runner.js';
 import type { PageWork } from './commit.js';
 import type { RunContext } from './context.js';
 import { customerProjection } from './projection.js';
+import { PendingTracker } from './source.js';
 
 const STREAM = 'patients';
 
@@ -206,11 +207,18 @@ function handleWriteError(run: RunContext, work: PageWork, patient: ClinikoPatie
 
 /** The patients stream's handler for the shared page loop. */
 export function patientsHandler(): StreamHandler<ClinikoPatient, Map<string, PatientState>> {
+  let pending: PendingTracker | undefined;
   return {
     stream: STREAM,
     skipSeen: false,
-    changes: (run, since) => run.options.cliniko.patients.changes({ since, signal: run.signal }),
-    prepare: (run, rows) => loadPatientStates(run, rows.map((r) => r.id)),
+    changes: (run, since) => {
+      pending = new PendingTracker(run.counters.pending, STREAM);
+      return pending.track(run.options.cliniko.patients.changes({ since, signal: run.signal }));
+    },
+    prepare: (run, rows) => {
+      pending?.started(rows);
+      return loadPatientStates(run, rows.map((r) => r.id));
+    },
     syncOne: async (run, row, work, states) => {
       await syncPatient(run, row, states.get(row.id) ?? { link: undefined, hash: undefined }, work);
     },

@@ -10,6 +10,9 @@ import type { ClinikoPatient } from '../../cliniko/schemas/patient.js';
 import type { ClinikoInvoice } from '../../cliniko/schemas/invoice.js';
 import { linkedId } from '../../cliniko/links.js';
 import { isResponseValidationError, type ValidationIssue } from '../../core/errors.js';
+import type { KeysetPage } from '../../cliniko/keyset.js';
+import type { SyncStream } from '../events.js';
+import type { PendingWork } from '../summary.js';
 
 /** The Cliniko client the engine needs (`ClinikoClient`). */
 export type ClinikoSourceClient = ClinikoClient;
@@ -138,4 +141,55 @@ export async function patientsWithEmail(client: ClinikoSourceClient, normalisedE
     throw error;
   }
   return ids;
+}
+
+/** Where a page leaves the scan: its order, and the records still to read after it. */
+interface PageMark {
+  seq: number;
+  pendingAfter: number;
+}
+
+/**
+ * Tracks the records still to read in one stream, for the run's ETA (DESIGN §6.7).
+ *
+ * Pages are read ahead of the writes, so a page counts only once its rows start syncing
+ * (`started`, called from the handler's `prepare`): a run stopped by `maxRunDuration` then
+ * still counts the pages it read ahead but never handled. After a page, the pending work is
+ * its `remaining` (`total_entries` of rows at or after the window start, minus the rows
+ * served); a page draining one second has no usable total, so its rows come off the previous
+ * estimate.
+ */
+export class PendingTracker {
+  readonly #marks = new WeakMap<object, PageMark>();
+  readonly #pending: PendingWork;
+  readonly #stream: SyncStream;
+  #lastSeq = -1;
+
+  /** @param pending - the run's per-stream counts (`RunCounters.pending`), updated in place. */
+  constructor(pending: PendingWork, stream: SyncStream) {
+    this.#pending = pending;
+    this.#stream = stream;
+  }
+
+  /** Passes pages through, marking each record with what is left after its page. */
+  async *track<T extends object>(pages: AsyncIterable<KeysetPage<T>>): AsyncGenerator<KeysetPage<T>, void, undefined> {
+    let seq = 0;
+    let previous = 0;
+    for await (const page of pages) {
+      const rows = page.records.length + page.rejected.length;
+      const pendingAfter = page.remaining ?? Math.max(0, previous - rows);
+      const mark: PageMark = { seq: seq++, pendingAfter };
+      for (const record of page.records) this.#marks.set(record, mark);
+      previous = pendingAfter;
+      yield page;
+    }
+  }
+
+  /** Notes that these rows (of one page) started syncing: the pending count moves to their page. */
+  started(rows: readonly object[]): void {
+    const mark = rows.length > 0 ? this.#marks.get(rows[0]!) : undefined;
+    if (!mark || mark.seq <= this.#lastSeq) return;
+    this.#lastSeq = mark.seq;
+    this.#pending[this.#stream] = mark.pendingAfter;
+  }
 }

@@ -1,0 +1,132 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { KeysetPage } from '../../src/cliniko/keyset.js';
+import { refreshTradifyIndex } from '../../src/sync/conflicts.js';
+import { resolveEngineOptions } from '../../src/sync/engine-options.js';
+import { runEta } from '../../src/sync/eta.js';
+import { SyncEvents } from '../../src/sync/events.js';
+import { Lookups } from '../../src/sync/lookups.js';
+import { createLeaseOwner } from '../../src/sync/ports.js';
+import { RunAlerts } from '../../src/sync/run-alerts.js';
+import { RunContext } from '../../src/sync/streams/context.js';
+import { invoicesHandler } from '../../src/sync/streams/invoices.js';
+import { patientsHandler } from '../../src/sync/streams/patients.js';
+import { runStream } from '../../src/sync/streams/runner.js';
+import { PendingTracker } from '../../src/sync/streams/source.js';
+import { emptyCounters, type PendingWork } from '../../src/sync/summary.js';
+import { startHarness, type Harness } from './helpers.js';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+const RATES = { cliniko: 190, tradify: 95 };
+
+type Row = { id: string; updated_at: string };
+
+function page(ids: string[], remaining: number | null): KeysetPage<Row> {
+  return {
+    records: ids.map((id) => ({ id, updated_at: '2026-01-01T00:00:00Z' })),
+    rejected: [],
+    position: { updatedAt: '2026-01-01T00:00:00Z', afterId: ids.at(-1) ?? null },
+    serverTime: null,
+    totalEntries: remaining === null ? null : remaining + ids.length,
+    remaining,
+  };
+}
+
+async function* pagesOf(...pages: Array<KeysetPage<Row>>): AsyncGenerator<KeysetPage<Row>> {
+  yield* pages;
+}
+
+describe('PendingTracker: records still to read, as of the last page handled', () => {
+  it('counts a page only once its rows start, so pages read ahead stay pending', async () => {
+    const pending: PendingWork = { patients: 0, invoices: 0 };
+    const tracker = new PendingTracker(pending, 'patients');
+    const read: Array<KeysetPage<Row>> = [];
+    for await (const p of tracker.track(pagesOf(page(['1', '2'], 3), page(['3', '4'], 1), page(['5'], 0)))) read.push(p);
+    expect(pending.patients).toBe(0); // nothing handled yet
+    tracker.started(read[0]!.records);
+    expect(pending.patients).toBe(3);
+    tracker.started(read[1]!.records.slice(1)); // a filtered subset of the page still places it
+    expect(pending.patients).toBe(1);
+    tracker.started(read[0]!.records); // an earlier page finishing late does not move it back
+    expect(pending.patients).toBe(1);
+    tracker.started(read[2]!.records);
+    expect(pending.patients).toBe(0);
+    expect(pending.invoices).toBe(0);
+  });
+
+  it('takes a draining page (no total) off the previous estimate', async () => {
+    const pending: PendingWork = { patients: 0, invoices: 0 };
+    const tracker = new PendingTracker(pending, 'invoices');
+    const read: Array<KeysetPage<Row>> = [];
+    for await (const p of tracker.track(pagesOf(page(['1', '2'], 8), page(['3', '4'], null)))) read.push(p);
+    tracker.started(read[1]!.records);
+    expect(pending.invoices).toBe(6);
+  });
+});
+
+describe('runEta', () => {
+  it('is 0 with nothing pending and grows with pending work at the Tradify limit', () => {
+    expect(runEta({ patients: 0, invoices: 0 }, RATES).ms).toBe(0);
+    const eta = runEta({ patients: 95, invoices: 0 }, RATES);
+    expect(eta.ms).toBe(60_000); // 95 customer writes at 95 rpm
+    expect(eta.bottleneck).toBe('tradify');
+    expect(runEta({ patients: 0, invoices: 95 }, RATES).ms).toBe(180_000); // up to 3 writes an invoice
+  });
+});
+
+async function runContext(harness: Harness, maxRunDuration?: number): Promise<RunContext> {
+  const options = resolveEngineOptions({
+    cliniko: harness.cliniko,
+    tradify: harness.tradify,
+    store: harness.store,
+    clock: harness.clock,
+    alerter: harness.alerter,
+    logger: harness.logger,
+    lookbackSeconds: 120,
+    ...(maxRunDuration === undefined ? {} : { maxRunDuration }),
+  });
+  const lease = await harness.store.acquireLease(options.accountId, { owner: createLeaseOwner(), ttlMs: options.leaseTtlMs });
+  return new RunContext({
+    options,
+    runId: 'eta-test',
+    token: lease.token,
+    signal: undefined,
+    dryRun: false,
+    counters: emptyCounters(),
+    events: new SyncEvents(),
+    alerts: new RunAlerts(),
+    lookups: new Lookups({ ...options, signal: undefined }),
+  });
+}
+
+describe('the streams fill the pending work the summary ETA is computed from', () => {
+  it('a stream that reads everything leaves 0 pending and an ETA of 0', async () => {
+    h = await startHarness({ cliniko: { patients: 130, invoices: 120 } });
+    const run = await runContext(h);
+    expect(await refreshTradifyIndex(run)).toBeUndefined();
+    expect(await runStream(run, patientsHandler())).toBeUndefined();
+    expect(await runStream(run, invoicesHandler())).toBeUndefined();
+    expect(run.counters.read.patients).toBeGreaterThanOrEqual(130);
+    expect(run.counters.pending).toEqual({ patients: 0, invoices: 0 });
+    expect(runEta(run.counters.pending, RATES).ms).toBe(0);
+  });
+
+  it('a stream stopped by maxRunDuration reports the rows it never handled and a positive ETA', async () => {
+    h = await startHarness({ cliniko: { patients: 250, invoices: 0 } });
+    const run = await runContext(h, 5_000);
+    run.events.on('pageRead', () => h!.clock.advance(3_000)); // each page "takes" 3 s: two pages, then the deadline
+    expect(await refreshTradifyIndex(run)).toBeUndefined();
+    expect(await runStream(run, patientsHandler())).toBe('max-run-duration');
+    const handled = run.counters.read.patients;
+    expect(handled).toBeLessThan(250);
+    // the third page was read ahead but never handled: it is still pending
+    expect(run.counters.pending.patients).toBe(250 - handled);
+    const eta = runEta(run.counters.pending, RATES);
+    expect(eta.ms).toBe(Math.round((run.counters.pending.patients / RATES.tradify) * 60_000));
+    expect(eta.ms).toBeGreaterThan(0);
+  });
+});
