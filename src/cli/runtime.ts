@@ -6,7 +6,6 @@
  */
 import { ConsoleAlerter } from '../alerts/console.js';
 import { WebhookAlerter } from '../alerts/webhook.js';
-import { DedupingAlerter } from '../alerts/dedupe.js';
 import { ClinikoClient } from '../cliniko/client.js';
 import { ConfigError, isConfigError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
@@ -68,13 +67,12 @@ export async function openStore(config: CliConfig): Promise<StateStore> {
 
 /**
  * The config file's alerter as given; otherwise a webhook (`CLINIKO_TRADIFY_WEBHOOK_URL`) or the
- * console, wrapped so an unchanged problem is not re-sent on every cron run.
+ * console. The engine itself keeps an unchanged problem from being re-sent on every cron run.
  */
-function chooseAlerter(config: CliConfig, store: StateStore): Alerter {
+function chooseAlerter(config: CliConfig): Alerter {
   if (config.alerter) return config.alerter;
   const url = config.webhookUrl;
-  const base = url === undefined ? new ConsoleAlerter() : naming('webhook', () => new WebhookAlerter({ url }));
-  return new DedupingAlerter({ alerter: base, store });
+  return url === undefined ? new ConsoleAlerter() : naming('webhook', () => new WebhookAlerter({ url }));
 }
 
 /**
@@ -89,7 +87,7 @@ export async function openRuntime(config: CliConfig, logger: Logger = silentLogg
   const tradify = naming('tradify', () => new HttpTradifyClient({ ...api.tradify, logger: config.logger ?? logger }));
   const store = await openStore(config);
   try {
-    const alerter = chooseAlerter(config, store);
+    const alerter = chooseAlerter(config);
     const engine = new SyncEngine({
       cliniko,
       tradify,
