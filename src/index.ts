@@ -297,7 +297,7 @@ export type { EngineCallOptions } from './sync/engine.js';
 export { ENGINE_DEFAULTS } from './sync/engine-options.js';
 export type { SyncEngineOptions, ResolvedEngineOptions } from './sync/engine-options.js';
 export type { SyncEventMap, SyncEventName, SyncEventListener, SyncStream } from './sync/events.js';
-export type { SyncSummary, StreamCursorView } from './sync/summary.js';
+export type { SyncSummary, StreamCursorView, PendingWork } from './sync/summary.js';
 export type { SyncPlan, PlannedItem, ApplyResult } from './sync/plan.js';
 export type { DeadLetterApi, ReplayOptions, ReplayResult } from './sync/dead-letters.js';
 export type { ReviewApi, ReviewResolution } from './sync/reviews.js';
