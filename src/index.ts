@@ -47,7 +47,7 @@ export type {
   ValidationIssue,
 } from './core/errors.js';
 
-// --- core: http, logger, clock (helper A) ------------------------------------------------
+// --- core: http, logger, clock ---
 export { createHttpClient, HttpClient, encodeQuery, assertSafeBaseUrl } from './core/http.js';
 export type { ApiName, HttpClientOptions, HttpRequest, HttpResponse, HttpStats } from './core/http.js';
 export { RETRY_DEFAULTS, backoffDelayMs, isRetryableMethod, worstCaseRequestMs } from './core/retry.js';
@@ -58,7 +58,7 @@ export type { Clock } from './core/clock.js';
 export { defaultLogger, silentLogger } from './core/logger.js';
 export type { Logger, LogFields } from './core/logger.js';
 
-// --- core: decimal, dates (helper C) ------------------------------------------------------
+// --- core: decimal, dates ---
 export { Decimal, dec } from './core/decimal.js';
 export type { DecimalInput } from './core/decimal.js';
 export {
@@ -75,7 +75,7 @@ export {
 } from './core/dates.js';
 export type { PlainDate, FinancialYear, BasQuarter } from './core/dates.js';
 
-// --- cliniko (helper A) -------------------------------------------------------------------
+// --- cliniko ---
 export { ClinikoClient } from './cliniko/client.js';
 export { CLINIKO_DEFAULTS } from './cliniko/options.js';
 export type { ClinikoClientOptions } from './cliniko/options.js';
@@ -121,7 +121,7 @@ export type { ClinikoSettings } from './cliniko/schemas/settings.js';
 export { clinikoPhoneNumberSchema } from './cliniko/schemas/common.js';
 export type { ClinikoLinkRef, ClinikoPhoneNumber } from './cliniko/schemas/common.js';
 
-// --- tradify (helper B) -------------------------------------------------------------------
+// --- tradify ---
 export { HttpTradifyClient } from './tradify/http-client.js';
 export { TRADIFY_DEFAULTS } from './tradify/options.js';
 export type { HttpTradifyClientOptions, TradifyAuthStrategy } from './tradify/options.js';
@@ -158,7 +158,7 @@ export type {
   TradifyTaxRatesResource,
 } from './tradify/port.js';
 
-// --- mapping (helper C) -------------------------------------------------------------------
+// --- mapping ---
 export {
   resolveMappingConfig,
   veto,
@@ -239,7 +239,7 @@ export type {
   MappedPhones,
 } from './mapping/index.js';
 
-// --- sync ports and stores (helper D) -----------------------------------------------------
+// --- sync ports and stores ---
 export { createLeaseOwner } from './sync/ports.js';
 export type {
   StateStore,
@@ -310,7 +310,7 @@ export type { IdempotencyKeyParts } from './sync/idempotency.js';
 // --- alerts -------------------------------------------------------------------------------
 export { ConsoleAlerter, CallbackAlerter, WebhookAlerter, DedupingAlerter, aggregateAlerts, alertFingerprint, MAX_ALERT_RECORD_IDS } from './alerts/index.js';
 export type { ConsoleAlerterOptions, AlertCallback, CallbackAlerterOptions, WebhookAlerterOptions, DedupingAlerterOptions } from './alerts/index.js';
-// reconciliation reports and the scheduler (helper G)
+// reconciliation reports and the scheduler
 export { ReconciliationReport, writeReportFiles, FINDING_KINDS } from './sync/report/index.js';
 export type {
   ReportFormat,

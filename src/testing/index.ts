@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 
-// --- fake Cliniko (helper A2) -------------------------------------------------------------
+// --- fake Cliniko ---
 export { startFakeCliniko } from './fake-cliniko/server.js';
 export type { FakeCliniko, StartFakeClinikoOptions } from './fake-cliniko/server.js';
 export { createFakeClinikoCore } from './fake-cliniko/core.js';
@@ -45,7 +45,7 @@ export type { PerPageOver100 } from './fake-cliniko/listing.js';
 export { FILTER_WHITELISTS } from './fake-cliniko/filters.js';
 export type { FilterFieldType, FilterWhitelist } from './fake-cliniko/filters.js';
 
-// --- fake Tradify (helper B2) -------------------------------------------------------------
+// --- fake Tradify ---
 export { startFakeTradify } from './fake-tradify/server.js';
 export type { FakeTradify } from './fake-tradify/server.js';
 export type {

@@ -5,10 +5,10 @@
  * @packageDocumentation
  */
 
-// --- Cliniko handlers (helper A2) ---------------------------------------------------------
+// --- Cliniko handlers ---
 export { clinikoHandlers } from './fake-cliniko/msw.js';
 export type { ClinikoHandlersOptions, ClinikoMsw } from './fake-cliniko/msw.js';
 
-// --- Tradify handlers (helper B2) ---------------------------------------------------------
+// --- Tradify handlers ---
 export { tradifyHandlers } from './fake-tradify/msw.js';
 export type { TradifyHandlers, TradifyHandlersOptions } from './fake-tradify/msw.js';
