@@ -304,6 +304,7 @@ export type { ReviewApi, ReviewResolution } from './sync/reviews.js';
 export type { AuditApi } from './sync/audit.js';
 export { estimateEta } from './sync/eta.js';
 export type { Eta, EtaInput } from './sync/eta.js';
+export type { SyncEstimate } from './sync/estimate.js';
 export { idempotencyKey } from './sync/idempotency.js';
 export type { IdempotencyKeyParts } from './sync/idempotency.js';
 

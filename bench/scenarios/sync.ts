@@ -1,9 +1,11 @@
 /**
- * `npm run bench -- sync [patients] [invoices] [--rss-only]`: a whole first sync and a no-change
- * second sync through the real clients against the fakes, each fake in its own process
- * (Cliniko fake 12,000/min, Tradify fake 6,000/min, 20 ms latency), so the measured RSS is the
- * engine's. Reports wall ÷ floor (the larger, over both APIs, of requests needed ÷ rate),
- * Cliniko requests ÷ minimum, 429s, peak RSS, and the second run's writes and reads.
+ * `npm run bench -- sync [patients] [invoices] [--rss-only | --real-limits]`: a whole first sync
+ * and a no-change second sync through the real clients against the fakes, each fake in its own
+ * process (Cliniko fake 12,000/min, Tradify fake 6,000/min, 20 ms latency) and the engine in a
+ * third, built to plain JavaScript, so the measured RSS is the engine's. Reports wall ÷ floor
+ * (the larger, over both APIs, of requests needed ÷ rate), Cliniko requests ÷ minimum, 429s,
+ * peak RSS, and the second run's writes and reads. `--real-limits` runs a small first sync at
+ * 200/min and 100/min and sets the engine's predicted ETA beside the time it took.
  *
  * @module
  */
@@ -12,13 +14,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ClinikoClient } from '../../src/cliniko/client.js';
-import { HttpTradifyClient } from '../../src/tradify/http-client.js';
-import { SqliteStateStore } from '../../src/stores/sqlite.js';
-import { SyncEngine } from '../../src/sync/engine.js';
-import { silentLogger } from '../../src/core/logger.js';
 import { startFakeTradify } from '../../src/testing/index.js';
-import { forkFakeCliniko } from '../lib/fake-cliniko-process.js';
+import { buildEngineChild, runEngineChild } from '../lib/engine-process.js';
+import { forkFakeCliniko, type FakeStats } from '../lib/fake-cliniko-process.js';
+import type { EngineJob } from '../lib/sync-engine-child.js';
 import type { BenchCase, BenchResult } from '../lib/report.js';
 
 const CLINIKO_RPM = 12_000;
@@ -32,8 +31,8 @@ const CHILD_FLAG = '--fake-tradify-child';
 type TradifyStats = { type: 'stats'; requests: number; writes: number; tooMany: number; customers: number; invoices: number; payments: number };
 
 /** The fake Tradify in a child process. */
-async function forkFakeTradify(): Promise<{ url: string; apiKey: string; stats(): Promise<TradifyStats>; close(): Promise<void> }> {
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), [CHILD_FLAG], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+async function forkFakeTradify(perMinute: number): Promise<{ url: string; apiKey: string; stats(): Promise<TradifyStats>; close(): Promise<void> }> {
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), [CHILD_FLAG, String(perMinute)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const next = <T>(type: string) =>
     new Promise<T>((resolve) => {
       const on = (m: { type: string }) => {
@@ -57,7 +56,8 @@ async function forkFakeTradify(): Promise<{ url: string; apiKey: string; stats()
 }
 
 async function tradifyChild(): Promise<void> {
-  const ft = await startFakeTradify({ seed: SEED, latencyMs: LATENCY_MS, rateLimit: { perMinute: TRADIFY_RPM } });
+  const perMinute = Number(process.argv[process.argv.indexOf(CHILD_FLAG) + 1]);
+  const ft = await startFakeTradify({ seed: SEED, latencyMs: LATENCY_MS, rateLimit: { perMinute } });
   process.on('message', (m: { type: string }) => {
     if (m.type === 'stats') {
       process.send!({
@@ -77,36 +77,53 @@ async function tradifyChild(): Promise<void> {
   process.send!({ type: 'ready', url: ft.url, apiKey: ft.apiKey });
 }
 
-function peakRss(): { stop(): number } {
-  let peak = process.memoryUsage.rss();
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50);
+const mb = (bytes: number): number => Math.round(bytes / 1048576);
+const round = (n: number, places = 2): number => Math.round(n * 10 ** places) / 10 ** places;
+const minutes = (ms: number): number => round(ms / 60_000, 1);
+
+interface Limits {
+  cliniko: number;
+  tradify: number;
+}
+
+/** The bench's fast fakes (the real 2:1 ratio, 60× faster) and the real limits. */
+const FAST: Limits = { cliniko: CLINIKO_RPM, tradify: TRADIFY_RPM };
+const REAL: Limits = { cliniko: 200, tradify: 100 };
+
+interface Fleet {
+  fc: Awaited<ReturnType<typeof forkFakeCliniko>>;
+  ft: Awaited<ReturnType<typeof forkFakeTradify>>;
+  dir: string;
+  close(): Promise<void>;
+}
+
+async function startFakes(patients: number, invoices: number, limits: Limits): Promise<Fleet> {
+  const fc = await forkFakeCliniko({ patients, invoices, seed: SEED, latencyMs: LATENCY_MS, rateLimit: { perMinute: limits.cliniko, window: 'fixed' } });
+  const ft = await forkFakeTradify(limits.tradify);
+  const dir = mkdtempSync(join(tmpdir(), 'ct-bench-sync-'));
+  return { fc, ft, dir, close: async () => (await Promise.all([fc.close(), ft.close()]), rmSync(dir, { recursive: true, force: true })) };
+}
+
+function engineJob(fleet: Fleet, limits: Limits, runs: number, estimate: boolean): EngineJob {
   return {
-    stop: () => {
-      clearInterval(timer);
-      return Math.max(peak, process.memoryUsage.rss());
-    },
+    cliniko: { url: fleet.fc.url, apiKey: fleet.fc.apiKey, requestsPerMinute: limits.cliniko * CLIENT_SHARE },
+    tradify: { url: fleet.ft.url, apiKey: fleet.ft.apiKey, requestsPerMinute: limits.tradify * CLIENT_SHARE },
+    rates: { cliniko: limits.cliniko * CLIENT_SHARE, tradify: limits.tradify * CLIENT_SHARE },
+    statePath: join(fleet.dir, 'state.db'),
+    runs,
+    estimate,
   };
 }
 
-const mb = (bytes: number): number => Math.round(bytes / 1048576);
-const round = (n: number, places = 2): number => Math.round(n * 10 ** places) / 10 ** places;
-
 async function measure(patients: number, invoices: number, rssOnly: boolean): Promise<BenchCase[]> {
-  const fc = await forkFakeCliniko({ patients, invoices, seed: SEED, latencyMs: LATENCY_MS, rateLimit: { perMinute: CLINIKO_RPM, window: 'fixed' } });
-  const ft = await forkFakeTradify();
-  const dir = mkdtempSync(join(tmpdir(), 'ct-bench-sync-'));
-  const store = new SqliteStateStore({ path: join(dir, 'state.db') });
+  const script = await buildEngineChild();
+  const fleet = await startFakes(patients, invoices, FAST);
   try {
-    const cliniko = new ClinikoClient({ apiKey: fc.apiKey, userAgent: 'Sync Bench (bench@example.com)', baseUrl: fc.url, requestsPerMinute: CLINIKO_RPM * CLIENT_SHARE, logger: silentLogger });
-    const tradify = new HttpTradifyClient({ apiKey: ft.apiKey, baseUrl: ft.url, requestsPerMinute: TRADIFY_RPM * CLIENT_SHARE, logger: silentLogger });
-    const engine = new SyncEngine({ cliniko, tradify, store, logger: silentLogger, alerter: { notify: async () => undefined }, mapping: { approval: { when: 'immediately' } }, rates: { cliniko: CLINIKO_RPM, tradify: TRADIFY_RPM } });
-    const rss = peakRss();
-    const started = performance.now();
-    const first = await engine.run();
-    const wallMs = performance.now() - started;
-    const peak = rss.stop();
-    const c1 = await fc.stats();
-    const t1 = await ft.stats();
+    const counters: Array<{ c: FakeStats; t: TradifyStats }> = [];
+    const [first, second] = await runEngineChild(script, engineJob(fleet, FAST, rssOnly ? 1 : 2, false), async () => void counters.push({ c: await fleet.fc.stats(), t: await fleet.ft.stats() }), ['--expose-gc']);
+    const { c: c1, t: t1 } = counters[0]!;
+    const wallMs = first!.wallMs;
+    const peak = first!.peakRssBytes;
     const cases: BenchCase[] = [];
     const floorMs = Math.max((c1.sent / CLINIKO_RPM) * 60_000, (t1.requests / TRADIFY_RPM) * 60_000);
     const minimumCliniko = Math.ceil(patients / 100) + Math.ceil(invoices / 100) + Math.ceil((invoices * 2.5) / 100) + 5;
@@ -125,32 +142,62 @@ async function measure(patients: number, invoices: number, rssOnly: boolean): Pr
         'tradify writes': t1.writes,
         '429s (cliniko + tradify)': c1.tooMany + t1.tooMany,
         'peak RSS MB': mb(peak),
-        created: first.created,
-        deadLettered: first.deadLettered,
-        'engine ETA at real limits (200/100 per min), h': round(
-          (Math.max(c1.sent / 200, t1.writes / 100) / 60),
-          1,
-        ),
+        'V8 heap at peak MB': mb(first!.heapTotalAtPeakBytes),
+        'live heap after run MB': first!.heapAfterGcBytes === null ? 'n/a' : mb(first!.heapAfterGcBytes),
+        created: first!.summary.created,
+        deadLettered: first!.summary.deadLettered,
       },
       targets: rssOnly
         ? { 'peak RSS ≤ 200 MB': mb(peak) <= 200 }
-        : { 'wall ≤ 1.10 × floor': wallMs <= 1.1 * floorMs, 'cliniko requests ≤ 1.10 × minimum': c1.sent <= 1.1 * minimumCliniko, 'zero 429s': c1.tooMany + t1.tooMany === 0 },
+        : {
+            'wall ≤ 1.10 × floor': wallMs <= 1.1 * floorMs,
+            'cliniko requests ≤ 1.10 × minimum': c1.sent <= 1.1 * minimumCliniko,
+            'zero 429s': c1.tooMany + t1.tooMany === 0,
+            ...(patients >= 100_000 ? { 'peak RSS ≤ 200 MB': mb(peak) <= 200 } : {}),
+          },
     });
-    if (!rssOnly) {
-      const second = await engine.run();
-      const c2 = await fc.stats();
-      const t2 = await ft.stats();
+    if (second) {
+      const { c: c2, t: t2 } = counters[1]!;
       cases.push({
         name: 'second sync, no changes',
-        metrics: { 'tradify writes': t2.writes, 'cliniko requests': c2.sent - c1.sent, created: second.created, updated: second.updated },
+        metrics: { 'tradify writes': t2.writes, 'cliniko requests': c2.sent - c1.sent, created: second.summary.created, updated: second.summary.updated },
         targets: { '0 Tradify writes': t2.writes === 0, '≤ 3 Cliniko requests per stream': c2.sent - c1.sent <= 6 },
       });
     }
     return cases;
   } finally {
-    await store.close();
-    await Promise.all([fc.close(), ft.close()]);
-    rmSync(dir, { recursive: true, force: true });
+    await fleet.close();
+  }
+}
+
+/** A small first sync at the real limits: the engine's own ETA (`engine.estimate()`) against the time taken. */
+async function measureAtRealLimits(patients: number, invoices: number): Promise<BenchCase[]> {
+  const script = await buildEngineChild();
+  const fleet = await startFakes(patients, invoices, REAL);
+  try {
+    const counters: Array<{ c: FakeStats; t: TradifyStats }> = [];
+    const [run] = await runEngineChild(script, engineJob(fleet, REAL, 1, true), async () => void counters.push({ c: await fleet.fc.stats(), t: await fleet.ft.stats() }));
+    const { c, t } = counters[0]!;
+    const eta = run!.estimate!.eta;
+    return [
+      {
+        name: `first sync at the real limits (${REAL.cliniko}/min, ${REAL.tradify}/min): ${patients} patients + ${invoices} invoices`,
+        metrics: {
+          'pending counted (patients / invoices)': `${run!.estimate!.pending.patients} / ${run!.estimate!.pending.invoices}`,
+          'engine ETA min': minutes(eta.ms),
+          'ETA bottleneck': eta.bottleneck,
+          'ETA Tradify writes (upper bound)': eta.tradifyWrites,
+          'actual min': minutes(run!.wallMs),
+          'actual ÷ ETA': round(run!.wallMs / eta.ms),
+          'tradify requests (writes)': `${t.requests} (${t.writes})`,
+          'cliniko requests': c.sent,
+          '429s (cliniko + tradify)': c.tooMany + t.tooMany,
+        },
+        targets: { 'zero 429s': c.tooMany + t.tooMany === 0 },
+      },
+    ];
+  } finally {
+    await fleet.close();
   }
 }
 
@@ -160,12 +207,22 @@ export async function run(args: readonly string[]): Promise<BenchResult> {
   const patients = numbers[0] ?? 1000;
   const invoices = numbers[1] ?? patients;
   const rssOnly = args.includes('--rss-only');
+  if (args.includes('--real-limits')) {
+    return {
+      scenario: 'sync-real-limits',
+      notes: [
+        `Fakes at Cliniko ${REAL.cliniko}/min and Tradify ${REAL.tradify}/min (the real limits, Tradify's assumed), clients and the engine's ETA at 0.95 × those.`,
+        'The ETA is `engine.estimate()` before the run: pending records from one-row counts, Tradify writes at one per customer and three per invoice (an upper bound: not every invoice is paid).',
+      ],
+      cases: await measureAtRealLimits(numbers[0] ?? 100, numbers[1] ?? numbers[0] ?? 100),
+    };
+  }
   return {
-    scenario: 'sync',
+    scenario: rssOnly ? 'sync-rss' : 'sync',
     notes: [
-      `Each fake runs in its own process (tsx); the engine, clients and a SQLite store run here, so peak RSS is the engine's.`,
+      `Each fake runs in its own process (tsx); the engine, clients and a SQLite store run in a third, from a plain-JavaScript build (no TypeScript loader), so peak RSS is the engine's as an application runs it.`,
       `Cliniko minimum is estimated as pages of patients + invoices + items (2.5 items an invoice) + 5 lookups.`,
-      `Default size is 1000 + 1000; the issue's figure is \`npm run bench -- sync 10000\`; RSS at scale: \`npm run bench -- sync 100000 0 --rss-only\`.`,
+      `Default size is 1000 + 1000; the issue's figure is \`npm run bench -- sync 10000\`; RSS at scale: \`npm run bench -- sync 100000 0 --rss-only\`; at the real limits: \`npm run bench -- sync --real-limits [100 100]\`.`,
     ],
     cases: await measure(patients, invoices, rssOnly),
   };

@@ -13,8 +13,10 @@
  *   every account at once): total wall time ÷ the per-account floor. The floor of one account is
  *   its run's requests ÷ the client's pace, on the busier API (the pacing limit, not CPU);
  *   the fleet's floor is the largest account floor. Target: ≤ 1.25 × floor with 2 workers.
- * - failover: two workers, one SIGKILLed once one of its runs has committed work; the delays until
- *   the other worker picks the account's job up, and until it has redone the interrupted page and
+ * - failover: two workers, each with `concurrency = accounts` (a fleet with a spare slot: a dead
+ *   worker's jobs can only move as fast as a free slot appears), one SIGKILLed once one of its runs
+ *   has committed work; the delays until the other worker replaces the dead job, picks it up, and
+ *   has redone the interrupted page and
  *   committed (its first audited write). Target: that commit ≤ lease TTL + one page, where one
  *   page is 100 records' share of the account's floor. Both cases check 0 duplicates and 0 lost
  *   records in every account.
@@ -88,10 +90,10 @@ interface Fleet {
   close(): Promise<void>;
 }
 
-async function startFleet(url: string, scale: Scale, workers: number, name: string): Promise<Fleet> {
+async function startFleet(url: string, scale: Scale, workers: number, concurrency: number, name: string): Promise<Fleet> {
   const fakes = await startBenchFakes({ ACCOUNTS: String(scale.accounts), PATIENTS: String(scale.patients), INVOICES: String(scale.invoices), RPM: String(FAKE_RPM), LATENCY_MS: String(LATENCY_MS) });
   const schemas = { STORE_SCHEMA: `bench_${name}`, BOSS_SCHEMA: `bench_${name}_boss` };
-  const env = { CT_PG_URL: url, FAKES: fakes.raw, RPM: String(CLIENT_RPM), LEASE_TTL_MS: String(LEASE_TTL_MS), CONCURRENCY: String(Math.ceil(scale.accounts / 2)), ...schemas };
+  const env = { CT_PG_URL: url, FAKES: fakes.raw, RPM: String(CLIENT_RPM), LEASE_TTL_MS: String(LEASE_TTL_MS), CONCURRENCY: String(concurrency), ...schemas };
   const list = Array.from({ length: workers }, () => startWorkerChild(env));
   await Promise.all(list.map((w) => w.waitFor((e) => e.event === 'ready', 120_000)));
   const store = new PostgresStateStore({ connectionString: url, schema: schemas.STORE_SCHEMA });
@@ -161,7 +163,7 @@ async function accountFloorsMs(fleet: Fleet): Promise<number[]> {
 const seconds = (ms: number): number => Math.round(ms / 100) / 10;
 
 async function throughputCase(url: string, scale: Scale, workers: number): Promise<BenchCase & { ratio: number }> {
-  const fleet = await startFleet(url, scale, workers, `w${workers}`);
+  const fleet = await startFleet(url, scale, workers, Math.ceil(scale.accounts / 2), `w${workers}`);
   try {
     const started = Date.now();
     await sendAll(fleet);
@@ -206,7 +208,8 @@ async function victimAccountWithWork(fleet: Fleet, victim: Child): Promise<strin
 }
 
 async function failoverCase(url: string, scale: Scale): Promise<BenchCase> {
-  const fleet = await startFleet(url, scale, 2, 'kill');
+  // Failover needs a free slot: each worker here could run every account (a fleet sized N+1).
+  const fleet = await startFleet(url, scale, 2, scale.accounts, 'kill');
   const [victim, survivor] = fleet.workers as [Child, Child];
   try {
     await sendAll(fleet);
@@ -216,6 +219,7 @@ async function failoverCase(url: string, scale: Scale): Promise<BenchCase> {
     const killedAt = Date.now();
     await until(allSucceeded(fleet), 60 * 60_000, 500);
     const pickedUp = survivor.events.find((e) => e.event === 'started' && e.accountId === account && Number(e.at) > killedAt);
+    const failedOver = survivor.events.find((e) => e.message === 'worker failing over a dead worker job' && e.accountId === account);
     const resumedAt = (await auditIntervals(fleet.store, account)).find((span) => span.from > killedAt)?.from;
     const accountFloorMs = (await accountFloorsMs(fleet))[fleet.ids.indexOf(account)] ?? 0;
     const pageMs = (accountFloorMs * PAGE_SIZE) / (scale.patients + scale.invoices);
@@ -225,6 +229,7 @@ async function failoverCase(url: string, scale: Scale): Promise<BenchCase> {
     return {
       name: `failover after SIGKILL (lease TTL ${LEASE_TTL_MS / 1000} s)`,
       metrics: {
+        'dead claim replaced after kill s': failedOver ? seconds(Number(failedOver.at) - killedAt) : 'never',
         'job picked up after kill s': pickedUp ? seconds(Number(pickedUp.at) - killedAt) : 'never',
         'first commit after kill s': seconds(delayMs),
         'lease TTL + one page s': seconds(LEASE_TTL_MS + pageMs),

@@ -92,7 +92,8 @@ function positiveNumber(value: number | undefined, setting: string, fallback: nu
   return value;
 }
 
-function resolveInitialSyncFrom(value: Date | string | undefined): string | undefined {
+/** An `initialSyncFrom` option as the engine keeps it (ISO 8601 UTC, whole seconds). */
+export function resolveInitialSyncFrom(value: Date | string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const ms = value instanceof Date ? value.getTime() : Date.parse(value);
   if (!Number.isFinite(ms)) {

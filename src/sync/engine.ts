@@ -5,20 +5,22 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { ConsoleAlerter } from '../alerts/console.js';
 import { ConfigError, isAbortError } from '../core/errors.js';
 import type { ClinikoTradifyError } from '../core/errors.js';
 import { resolveEngineOptions, type ResolvedEngineOptions, type SyncEngineOptions } from './engine-options.js';
 import { SyncEvents, type SyncEventListener, type SyncEventName } from './events.js';
 import { runEta } from './eta.js';
+import { countPendingRecords, countPendingWork, type SyncEstimate } from './estimate.js';
 import { Lookups } from './lookups.js';
 import { createLeaseOwner, type JsonValue, type RunStatus } from './ports.js';
 import { RunAlerts } from './run-alerts.js';
 import { RunContext } from './streams/context.js';
 import { patientsHandler } from './streams/patients.js';
 import { invoicesHandler } from './streams/invoices.js';
-import { runStream, type StopReason } from './streams/runner.js';
-import { emptyCounters, type StreamCursorView, type SyncSummary } from './summary.js';
+import { PAGE_CONCURRENCY, runStream, type StopReason } from './streams/runner.js';
+import { emptyCounters, type PendingWork, type StreamCursorView, type SyncSummary } from './summary.js';
 import { DeadLetterApi } from './dead-letters.js';
 import { ReviewApi } from './reviews.js';
 import { AuditApi } from './audit.js';
@@ -85,6 +87,24 @@ export class SyncEngine {
    */
   on<K extends SyncEventName>(name: K, listener: SyncEventListener<K>): () => void {
     return this.#events.on(name, listener);
+  }
+
+  /**
+   * What the next sync will read and how long it will take at the engine's `rates`: one
+   * one-row Cliniko request per stream (no lease, nothing written). `cliniko-tradify status`
+   * shows the same figures.
+   *
+   * @example
+   * ```ts
+   * const { pending, eta } = await engine.estimate();
+   * console.log(`${pending.invoices} invoices, about ${Math.round(eta.ms / 60_000)} min (${eta.bottleneck} decides)`);
+   * ```
+   */
+  async estimate(options: EngineCallOptions = {}): Promise<SyncEstimate> {
+    const o = this.#options;
+    const cursors = await o.store.cursors.list(o.accountId, { signal: options.signal });
+    const pending = await countPendingWork(o.cliniko, cursors, { ...o, signal: options.signal });
+    return { pending, eta: runEta(pending, o.rates) };
   }
 
   /**
@@ -185,8 +205,9 @@ export class SyncEngine {
     return (await settleSweep(run)) ?? (await resolveConflicts(run));
   }
 
-  async #withRun(kind: string, dryRun: boolean, signal: AbortSignal | undefined, body: RunBody, nested?: { reentrantToken: string; runId: string }): Promise<SyncSummary> {
+  async #withRun(kind: string, dryRun: boolean, outerSignal: AbortSignal | undefined, body: RunBody, nested?: { reentrantToken: string; runId: string }): Promise<SyncSummary> {
     const { store, clock, accountId, leaseTtlMs } = this.#options;
+    const signal = runSignal(outerSignal);
     const lease = await store.acquireLease(accountId, { owner: createLeaseOwner(), ttlMs: leaseTtlMs, reentrantToken: nested?.reentrantToken, signal });
     const record = nested
       ? { id: nested.runId }
@@ -260,6 +281,7 @@ export class SyncEngine {
     const cursors = await this.#options.store.cursors.list(this.accountId, { signal: run.signal });
     const view = (stream: string): StreamCursorView => ({ updatedAt: cursors[stream]?.updatedAt ?? null, id: cursors[stream]?.id ?? null });
     const c = run.counters;
+    const pending = await this.#pendingAfter(run, stopped);
     return {
       runId: run.runId,
       outcome: stopped ? 'partial' : 'completed',
@@ -275,12 +297,39 @@ export class SyncEngine {
       writes: c.writes,
       durationMs: this.#options.clock.now() - run.startedAt,
       cursors: { patients: view('patients'), invoices: view('invoices') },
-      eta: runEta(c.pending, this.#options.rates),
-      pending: { ...c.pending },
+      eta: runEta(pending, this.#options.rates),
+      pending,
     };
+  }
+
+  /**
+   * Records still to read: from the last page handled in streams the run reached, and counted
+   * (one request each) for streams a stopped run never reached.
+   */
+  async #pendingAfter(run: RunContext, stopped: StopReason | undefined): Promise<PendingWork> {
+    const pending = { ...run.counters.pending };
+    if (!stopped) return pending;
+    const cursors = await this.#options.store.cursors.list(this.accountId, { signal: run.signal });
+    for (const stream of ['patients', 'invoices'] as const) {
+      if (run.streamsReached.has(stream)) continue;
+      pending[stream] = await countPendingRecords(this.#options.cliniko, stream, cursors[stream], { ...this.#options, signal: run.signal }).catch(() => 0);
+    }
+    return pending;
   }
 }
 
 function summaryJson(summary: SyncSummary): Record<string, JsonValue> {
   return JSON.parse(JSON.stringify(summary)) as Record<string, JsonValue>;
+}
+
+/**
+ * The run's own view of the caller's signal: every record in flight (up to
+ * {@link PAGE_CONCURRENCY}) waits on it for pacing, fetch and retry sleeps, which would trip
+ * Node's 10-listener leak warning on the caller's signal.
+ */
+function runSignal(signal: AbortSignal | undefined): AbortSignal | undefined {
+  if (!signal) return undefined;
+  const own = AbortSignal.any([signal]);
+  setMaxListeners(8 * PAGE_CONCURRENCY, own);
+  return own;
 }

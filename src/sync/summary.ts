@@ -47,7 +47,8 @@ export interface SyncSummary {
   eta: Eta;
   /**
    * Per stream: Cliniko records still to read after the run, from the last page handled
-   * (its `total_entries` minus its rows). 0 when the stream read everything, or was not reached.
+   * (its `total_entries` minus its rows), or counted for a stream a stopped run never reached.
+   * 0 when the stream read everything.
    */
   pending?: PendingWork | undefined;
 }

@@ -9,8 +9,9 @@
  *   falls in that minute — with a job id derived from (kind, account, minute), so a doubled or
  *   retried tick sends nothing twice;
  * - the store's fenced lease is what keeps two workers off one account; a job claim with a
- *   heartbeat (`worker_claims`) lets a surviving worker fail a dead worker's job over to pg-boss's
- *   retry, and the engine resumes from the dead run's last committed page once its lease expires;
+ *   heartbeat (`worker_claims`) lets a surviving worker see a dead worker's job within half a
+ *   lease TTL, cancel it and queue its replacement at once (no retry delay); the replacement waits
+ *   out the dead run's lease and resumes from its last committed page;
  * - retries and dead jobs are pg-boss's (`retryLimit`, `retryDelay`, a dead-letter queue);
  * - credentials are resolved per job from the integrator's secret store and never written down.
  *
@@ -54,8 +55,10 @@ export type WorkerJobKind = 'sync' | 'reconcile';
 export interface WorkerJobData {
   accountId: string;
   kind: WorkerJobKind;
-  /** Why it was sent. */
-  reason: 'manual' | 'schedule' | 'continuation';
+  /** Why it was sent: `failover` replaces the job of a worker that stopped heartbeating. */
+  reason: 'manual' | 'schedule' | 'continuation' | 'failover';
+  /** How many dead workers this job has been failed over from (bounded by `retry.limit`). */
+  failovers?: number | undefined;
 }
 
 /** What a job returns (stored by pg-boss as the job's output): counts and ids only. */
@@ -103,11 +106,16 @@ export interface StartWorkerOptions {
     /** Register the per-minute tick with pg-boss's cron. @defaultValue true */
     tick?: boolean | undefined;
   } | undefined;
-  /** The account lease's lifetime; a dead worker's accounts move on after about this long. @defaultValue 60000 */
+  /**
+   * The account lease's lifetime; a dead worker's accounts move on after about this long, provided
+   * a worker has a free slot (keep some `concurrency` headroom across the fleet). @defaultValue 60000
+   */
   leaseTtlMs?: number | undefined;
   /** A run stops after this long, keeping its progress, and a continuation job is queued. @defaultValue 1800000 */
   maxRunDurationMs?: number | undefined;
-  /** pg-boss retries of a failed job before it goes to the dead-letter queue. @defaultValue `{ limit: 3, delaySeconds: 30, backoff: true }` */
+  /**
+   * pg-boss retries of a failed job before it goes to the dead-letter queue; `limit` also bounds
+   * how many dead workers one job is failed over from. @defaultValue `{ limit: 3, delaySeconds: 30, backoff: true }` */
   retry?: { limit?: number | undefined; delaySeconds?: number | undefined; backoff?: boolean | undefined } | undefined;
   /** How often an idle loop polls for jobs. @defaultValue 2 */
   pollingIntervalSeconds?: number | undefined;
@@ -159,6 +167,8 @@ interface Resolved {
   maxRunDurationMs: number;
   logger: Logger;
   owner: string;
+  /** Failovers a job may have before it counts as dead (pg-boss's `retry.limit`). */
+  retryLimit: number;
 }
 
 function positiveInteger(value: number | undefined, setting: string, fallback: number): number {
@@ -185,6 +195,7 @@ function resolveOptions(options: StartWorkerOptions): Resolved {
     maxRunDurationMs: positiveInteger(options.maxRunDurationMs, 'maxRunDurationMs', DEFAULTS.maxRunDurationMs),
     logger: options.logger ?? silentLogger,
     owner: createLeaseOwner(),
+    retryLimit: options.retry?.limit ?? DEFAULTS.retry.limit,
   };
 }
 
@@ -464,22 +475,38 @@ class WorkerRuntime {
           if (rows.length === 0) claim.lost.abort();
         })
         .catch(() => undefined);
-    }, Math.max(50, Math.floor(this.#r.leaseTtlMs / 3)));
+    }, claimHeartbeatMs(this.#r.leaseTtlMs));
     timer.unref();
     return timer;
   }
 
-  /** Claims whose worker stopped heartbeating: remove them and let pg-boss retry their jobs. */
+  /**
+   * Claims whose worker stopped heartbeating (five beats missed): cancel the dead job and queue
+   * its replacement now, so failover takes the rest of the dead run's lease, not a retry delay.
+   * A job that has already killed `retry.limit` workers goes to the dead-letter queue instead.
+   */
   async #failOverDeadClaims(): Promise<void> {
     if (this.#stopping) return;
     const dead = await this.#store.rawQuery(
       `DELETE FROM {s}.worker_claims WHERE heartbeat_at < (extract(epoch from clock_timestamp()) * 1000)::bigint - $1::bigint RETURNING job_id, queue, account_id`,
-      [this.#r.leaseTtlMs],
+      [claimDeadAfterMs(this.#r.leaseTtlMs)],
     );
-    for (const claim of dead) {
-      this.#r.logger.warn('worker failing over a dead worker job', { jobId: String(claim.job_id), accountId: String(claim.account_id) });
-      await this.#boss.fail(String(claim.queue), String(claim.job_id), { message: 'worker-lost: its worker stopped heartbeating' });
+    for (const claim of dead) await this.#failOver(String(claim.queue), String(claim.job_id), String(claim.account_id));
+  }
+
+  async #failOver(queue: string, jobId: string, accountId: string): Promise<void> {
+    const job = await this.#boss.getJobById<WorkerJobData>(queue, jobId);
+    if (job?.state !== 'active') return; // finished, failed or already handled meanwhile
+    await this.#boss.cancel(queue, jobId);
+    const failovers = (job.data.failovers ?? 0) + 1;
+    const data: WorkerJobData = { accountId: job.data.accountId, kind: job.data.kind, reason: 'failover', failovers };
+    if (failovers > this.#r.retryLimit) {
+      this.#r.logger.error('worker job dead: its workers kept dying', { jobId, accountId, failovers: failovers - 1 });
+      await this.#boss.send(WORKER_QUEUES.dead, data);
+      return;
     }
+    const replacement = await this.send(data);
+    this.#r.logger.warn('worker failing over a dead worker job', { jobId, accountId, replacement });
   }
 
   stop(timeoutMs = 60_000): Promise<void> {
@@ -496,6 +523,19 @@ class WorkerRuntime {
     await this.#boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
     await this.#store.close();
   }
+}
+
+/** How often a running job's claim is renewed: a tenth of the lease TTL. */
+function claimHeartbeatMs(leaseTtlMs: number): number {
+  return Math.max(50, Math.floor(leaseTtlMs / 10));
+}
+
+/**
+ * A claim is dead after half a lease TTL without a heartbeat (five missed beats): before the dead
+ * run's lease (renewed every third of a TTL) can expire, so the replacement is already waiting.
+ */
+function claimDeadAfterMs(leaseTtlMs: number): number {
+  return 5 * claimHeartbeatMs(leaseTtlMs);
 }
 
 function abortableDelay(ms: number, signal?: AbortSignal): Promise<void> {

@@ -107,12 +107,16 @@ export async function auditIntervals(store: PostgresStateStore, accountId: strin
 }
 
 /** Queries pg-boss's job table (tests only). */
-export async function bossJobs(url: string, schema: string, queue: string): Promise<Array<{ id: string; state: string; accountId: string; reason: string; createdOn: Date }>> {
+export async function bossJobs(
+  url: string,
+  schema: string,
+  queue: string,
+): Promise<Array<{ id: string; state: string; accountId: string; reason: string; failovers: number; createdOn: Date }>> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     const result = await client.query(
-      `SELECT id, state, data->>'accountId' AS account_id, data->>'reason' AS reason, created_on FROM "${schema}".job WHERE name = $1`,
+      `SELECT id, state, data->>'accountId' AS account_id, data->>'reason' AS reason, coalesce((data->>'failovers')::int, 0) AS failovers, created_on FROM "${schema}".job WHERE name = $1`,
       [queue],
     );
     return result.rows.map((r: Record<string, unknown>) => ({
@@ -120,6 +124,7 @@ export async function bossJobs(url: string, schema: string, queue: string): Prom
       state: String(r.state),
       accountId: String(r.account_id),
       reason: String(r.reason),
+      failovers: Number(r.failovers),
       createdOn: r.created_on as Date,
     }));
   } finally {

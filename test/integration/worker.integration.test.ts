@@ -145,10 +145,63 @@ describe('startWorker: failover after SIGKILL', () => {
       expect(await expectNoOverlap(store, killedAccount)).toBe(2);
       for (const id of ids) await expectNoOverlap(store, id);
       expectSynced(await fakesState(fakes.info), ids);
+      // The dead worker's job was cancelled and replaced at once (not left to pg-boss's retry delay).
+      const killedJobs = (await bossJobs(url, schemas.BOSS_SCHEMA, WORKER_QUEUES.jobs)).filter((j) => j.accountId === killedAccount);
+      expect(killedJobs.map((j) => [j.reason, j.state, j.failovers]).sort()).toEqual([
+        ['failover', 'completed', 1],
+        ['manual', 'cancelled', 0],
+      ]);
     } finally {
       await boss.stop({ graceful: false, close: true }).catch(() => undefined);
       await store.close();
       await stopAll([victim, survivor]);
+      fakes.child.proc.kill('SIGTERM');
+    }
+  });
+});
+
+describe('startWorker: jobs of dead workers', () => {
+  it('replaces a stale claim’s job at once, and sends a job that has outlived retry.limit workers to the dead queue', async () => {
+    const fakes = await startFakesHost({ ACCOUNTS: '2', PATIENTS: '4', INVOICES: '4' });
+    children.push(fakes.child);
+    const schemas = { STORE_SCHEMA: 'w_stale', BOSS_SCHEMA: 'w_stale_boss' };
+    const [first] = workers(1, { FAKES: fakes.raw, ...schemas }) as [Child];
+    await first.waitFor((e) => e.event === 'ready');
+    await stopAll([first]); // it created the queues and tables; now nothing works the queue
+    const store = new PostgresStateStore({ connectionString: url, schema: schemas.STORE_SCHEMA });
+    const boss = new PgBoss({ connectionString: url, schema: schemas.BOSS_SCHEMA, supervise: false, schedule: false });
+    const [fresh, doomed] = fakes.info.accounts.map((a) => a.id) as [string, string];
+    let survivor: Child | undefined;
+    try {
+      await boss.start();
+      // Two jobs claimed by a worker that died a minute ago; the fixture's retry.limit is 5.
+      await boss.send(WORKER_QUEUES.jobs, { accountId: fresh, kind: 'sync', reason: 'manual' });
+      await boss.send(WORKER_QUEUES.jobs, { accountId: doomed, kind: 'sync', reason: 'failover', failovers: 5 });
+      const claimed = await boss.fetch<{ accountId: string }>(WORKER_QUEUES.jobs, { batchSize: 2 });
+      expect(claimed).toHaveLength(2);
+      for (const job of claimed) {
+        await store.rawQuery(
+          `INSERT INTO {s}.worker_claims (job_id, queue, account_id, owner, claimed_at, heartbeat_at)
+           VALUES ($1, $2, $3, 'gone:1:x', (extract(epoch from clock_timestamp()) * 1000)::bigint - 60000, (extract(epoch from clock_timestamp()) * 1000)::bigint - 60000)`,
+          [job.id, WORKER_QUEUES.jobs, job.data.accountId],
+        );
+      }
+      [survivor] = workers(1, { FAKES: fakes.raw, ...schemas }) as [Child];
+      await until(async () => Boolean(await store.runs.last(fresh, { kind: 'sync', status: 'succeeded' })), 60_000);
+      const jobs = await bossJobs(url, schemas.BOSS_SCHEMA, WORKER_QUEUES.jobs);
+      expect(jobs.filter((j) => j.accountId === fresh).map((j) => [j.reason, j.state, j.failovers]).sort()).toEqual([
+        ['failover', 'completed', 1],
+        ['manual', 'cancelled', 0],
+      ]);
+      expect(jobs.filter((j) => j.accountId === doomed).map((j) => [j.state, j.failovers])).toEqual([['cancelled', 5]]);
+      const dead = await bossJobs(url, schemas.BOSS_SCHEMA, WORKER_QUEUES.dead);
+      expect(dead.map((j) => [j.accountId, j.reason, j.failovers])).toEqual([[doomed, 'failover', 6]]);
+      expect(await store.runs.last(doomed, { kind: 'sync' })).toBeUndefined();
+      expect(survivor.events.some((e) => e.event === 'error' && e.accountId === doomed)).toBe(true);
+    } finally {
+      await boss.stop({ graceful: false, close: true }).catch(() => undefined);
+      await store.close();
+      if (survivor) await stopAll([survivor]);
       fakes.child.proc.kill('SIGTERM');
     }
   });

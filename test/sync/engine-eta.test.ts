@@ -130,3 +130,45 @@ describe('the streams fill the pending work the summary ETA is computed from', (
     expect(eta.ms).toBeGreaterThan(0);
   });
 });
+
+describe('engine.estimate(): the ETA of the next sync, from one-row counts', () => {
+  it('counts every record before the first sync, at the engine’s rates, in two Cliniko requests', async () => {
+    h = await startHarness({ cliniko: { patients: 130, invoices: 70 }, engine: { rates: RATES } });
+    const before = h.fc.requests.length;
+    const estimate = await h.engine.estimate();
+    const requests = h.fc.requests.slice(before);
+    expect(requests.map((r) => r.path)).toEqual(['/v1/patients', '/v1/invoices']);
+    expect(requests.every((r) => r.query.per_page === '1')).toBe(true);
+    // the fake serves archived and deleted rows too: the engine reads those, so they count
+    const invoices = h.fc.db.invoices.all().length;
+    expect(estimate.pending).toEqual({ patients: h.fc.db.patients.all().length, invoices });
+    expect(estimate.eta).toEqual(runEta(estimate.pending, RATES));
+    expect(estimate.eta.ms).toBe(Math.round(((estimate.pending.patients + 3 * invoices) / RATES.tradify) * 60_000));
+  });
+
+  it('after a sync counts only what changed since the cursor (and its lookback)', async () => {
+    h = await startHarness({ cliniko: { patients: 30, invoices: 10 } });
+    await h.engine.run();
+    const cursors = await h.store.cursors.list('default');
+    const since = (stream: string): number => Date.parse(cursors[stream]!.updatedAt) - 120_000;
+    const [patient] = h.fc.db.patients.all();
+    h.fc.db.patients.update(patient!.id, { first_name: 'Edited', updated_at: new Date(Date.parse(cursors.patients!.updatedAt) + 60_000).toISOString() });
+    const inWindow = <T extends { updated_at: string }>(rows: T[], stream: string): number => rows.filter((r) => Date.parse(r.updated_at) >= since(stream)).length;
+    const estimate = await h.engine.estimate();
+    // the edit, plus the rows inside the lookback before each cursor (an upper bound by design)
+    expect(estimate.pending).toEqual({ patients: inWindow(h.fc.db.patients.all(), 'patients'), invoices: inWindow(h.fc.db.invoices.all(), 'invoices') });
+    expect(estimate.pending.patients).toBeLessThan(30);
+    expect(estimate.pending.patients).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a run stopped in the patient stream counts the invoices it never reached into its ETA', async () => {
+    h = await startHarness({ cliniko: { patients: 250, invoices: 40 }, engine: { rates: RATES, maxRunDuration: 5_000 } });
+    h.engine.on('pageRead', () => h!.clock.advance(3_000));
+    const summary = await h.engine.run();
+    expect(summary.stoppedBecause).toBe('max-run-duration');
+    expect(summary.read.invoices).toBe(0);
+    expect(summary.pending!.invoices).toBe(h.fc.db.invoices.all().length);
+    expect(summary.pending!.patients).toBeGreaterThan(0);
+    expect(summary.eta).toEqual(runEta(summary.pending!, RATES));
+  });
+});

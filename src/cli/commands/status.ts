@@ -39,7 +39,7 @@ function leaseView(lease: Lease | undefined): StatusReport['lease'] {
 
 async function pendingWork(config: CliConfig, cursors: Record<string, StreamCursor>, signal: AbortSignal): Promise<PendingWork | null> {
   try {
-    return await countPendingWork(requireApiSettings(config), cursors, signal);
+    return await countPendingWork(requireApiSettings(config), config, cursors, signal);
   } catch {
     return null;
   }

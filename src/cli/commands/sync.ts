@@ -6,11 +6,10 @@
 import type { Command } from 'commander';
 import type { SyncSummary } from '../../sync/summary.js';
 import { countOpenWork, needsAttention, type OpenWork } from '../attention.js';
-import { requireApiSettings } from '../config.js';
 import type { CommandContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { formatCount, formatDuration } from '../output.js';
-import { countPendingWork, type PendingWork } from '../pending.js';
+import type { PendingWork } from '../../sync/summary.js';
 import { ProgressReporter } from '../progress.js';
 import type { Bind } from '../program.js';
 import type { CliRuntime } from '../runtime.js';
@@ -29,8 +28,7 @@ export function printSummary(ctx: CommandContext, summary: SyncSummary, open: Op
 async function pendingOrUndefined(ctx: CommandContext, runtime: CliRuntime): Promise<PendingWork | undefined> {
   if (ctx.progressMode === 'none') return undefined;
   try {
-    const cursors = await runtime.store.cursors.list(runtime.config.accountId, { signal: ctx.signal });
-    return await countPendingWork(requireApiSettings(runtime.config), cursors, ctx.signal);
+    return (await runtime.engine.estimate({ signal: ctx.signal })).pending;
   } catch {
     return undefined; // progress without totals is still progress
   }

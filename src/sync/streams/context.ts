@@ -43,6 +43,8 @@ export class RunContext {
   readonly dueDays = new Map<string, number | null>();
   /** Patient creates in flight (one create at a time per patient id). */
   readonly patientsInFlight = new Map<string, Promise<unknown>>();
+  /** Streams this run began reading (a stream not reached still has all its work pending). */
+  readonly streamsReached = new Set<SyncStream>();
   /** Set when Tradify stayed down beyond the retry budget: no more writes this run. */
   targetDown = false;
   #lastRenewAt: number;

@@ -16,6 +16,7 @@ import { isTargetDown } from '../writer.js';
 import { PageWork } from './commit.js';
 import type { RunContext } from './context.js';
 import { readAhead } from './read-ahead.js';
+import { streamStart } from '../estimate.js';
 
 /** Why a stream stopped before its end. */
 export type StopReason = 'max-run-duration' | 'target-down';
@@ -41,16 +42,9 @@ export interface StreamHandler<T extends { id: string; updated_at: string }, P =
   syncOne(run: RunContext, row: T, work: PageWork, prepared: P): Promise<void>;
 }
 
-const EPOCH = '1970-01-01T00:00:00Z';
 
 function isoMinusSeconds(iso: string, seconds: number): string {
   return new Date(Date.parse(iso) - seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-/** Where a stream starts reading: its cursor minus the lookback, or `initialSyncFrom` on the first sync. */
-export function readStart(run: RunContext, cursor: StreamCursor | undefined): string {
-  if (cursor) return isoMinusSeconds(cursor.updatedAt, run.options.lookbackSeconds);
-  return run.options.initialSyncFrom ?? EPOCH;
 }
 
 function capped(updatedAt: string, serverTime: string | null): string {
@@ -106,7 +100,8 @@ interface PageResult<T> {
  */
 export async function runStream<T extends { id: string; updated_at: string }, P>(run: RunContext, handler: StreamHandler<T, P>): Promise<StopReason | undefined> {
   const cursor = await run.options.store.cursors.get(run.accountId, handler.stream, { signal: run.signal });
-  const since = readStart(run, cursor);
+  const since = streamStart(cursor, run.options);
+  run.streamsReached.add(handler.stream);
   const slots: RowSlots = { queue: new PQueue({ concurrency: PAGE_CONCURRENCY }), haltFrom: Number.POSITIVE_INFINITY, nextPage: 0 };
   const inFlight: Array<StartedPage<T>> = [];
   let previous = cursor;
