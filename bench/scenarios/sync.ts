@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- sync [patients] [invoices] [--rss-only | --real-limits]`: a whole first sync
+ * `npm run bench -- sync [patients] [invoices] [--rss-only [--heap-mb=N] | --real-limits]`: a whole first sync
  * and a no-change second sync through the real clients against the fakes, each fake in its own
  * process (Cliniko fake 12,000/min, Tradify fake 6,000/min, 20 ms latency) and the engine in a
  * third, built to plain JavaScript, so the measured RSS is the engine's. Reports wall ÷ floor
@@ -115,12 +115,15 @@ function engineJob(fleet: Fleet, limits: Limits, runs: number, estimate: boolean
   };
 }
 
-async function measure(patients: number, invoices: number, rssOnly: boolean): Promise<BenchCase[]> {
+async function measure(patients: number, invoices: number, rssOnly: boolean, heapMb: number | undefined): Promise<BenchCase[]> {
   const script = await buildEngineChild();
   const fleet = await startFakes(patients, invoices, FAST);
   try {
     const counters: Array<{ c: FakeStats; t: TradifyStats }> = [];
-    const [first, second] = await runEngineChild(script, engineJob(fleet, FAST, rssOnly ? 1 : 2, false), async () => void counters.push({ c: await fleet.fc.stats(), t: await fleet.ft.stats() }), ['--expose-gc']);
+    const [first, second] = await runEngineChild(script, engineJob(fleet, FAST, rssOnly ? 1 : 2, false), async () => void counters.push({ c: await fleet.fc.stats(), t: await fleet.ft.stats() }), [
+      '--expose-gc',
+      ...(heapMb === undefined ? [] : [`--max-old-space-size=${heapMb}`]),
+    ]);
     const { c: c1, t: t1 } = counters[0]!;
     const wallMs = first!.wallMs;
     const peak = first!.peakRssBytes;
@@ -128,7 +131,7 @@ async function measure(patients: number, invoices: number, rssOnly: boolean): Pr
     const floorMs = Math.max((c1.sent / CLINIKO_RPM) * 60_000, (t1.requests / TRADIFY_RPM) * 60_000);
     const minimumCliniko = Math.ceil(patients / 100) + Math.ceil(invoices / 100) + Math.ceil((invoices * 2.5) / 100) + 5;
     cases.push({
-      name: `first sync: ${patients} patients + ${invoices} invoices`,
+      name: `first sync: ${patients} patients + ${invoices} invoices${heapMb === undefined ? '' : ` (V8 old space capped at ${heapMb} MB)`}`,
       metrics: {
         'wall s': round(wallMs / 1000, 1),
         'floor s': round(floorMs / 1000, 1),
@@ -207,6 +210,8 @@ export async function run(args: readonly string[]): Promise<BenchResult> {
   const patients = numbers[0] ?? 1000;
   const invoices = numbers[1] ?? patients;
   const rssOnly = args.includes('--rss-only');
+  const heapFlag = args.find((a) => a.startsWith('--heap-mb='));
+  const heapMb = heapFlag === undefined ? undefined : Number(heapFlag.slice('--heap-mb='.length));
   if (args.includes('--real-limits')) {
     return {
       scenario: 'sync-real-limits',
@@ -218,13 +223,13 @@ export async function run(args: readonly string[]): Promise<BenchResult> {
     };
   }
   return {
-    scenario: rssOnly ? 'sync-rss' : 'sync',
+    scenario: rssOnly ? `sync-rss${heapMb === undefined ? '' : '-capped'}` : 'sync',
     notes: [
       `Each fake runs in its own process (tsx); the engine, clients and a SQLite store run in a third, from a plain-JavaScript build (no TypeScript loader), so peak RSS is the engine's as an application runs it.`,
       `Cliniko minimum is estimated as pages of patients + invoices + items (2.5 items an invoice) + 5 lookups.`,
       `Default size is 1000 + 1000; the issue's figure is \`npm run bench -- sync 10000\`; RSS at scale: \`npm run bench -- sync 100000 0 --rss-only\`; at the real limits: \`npm run bench -- sync --real-limits [100 100]\`.`,
     ],
-    cases: await measure(patients, invoices, rssOnly),
+    cases: await measure(patients, invoices, rssOnly, heapMb),
   };
 }
 

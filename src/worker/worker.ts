@@ -519,7 +519,10 @@ class WorkerRuntime {
     await this.#boss.offWork(WORKER_QUEUES.jobs);
     await this.#boss.offWork(WORKER_QUEUES.tick);
     for (const { controller } of this.#running.values()) controller.abort();
-    await Promise.race([Promise.all([...this.#running.values()].map((r) => r.done)), abortableDelay(timeoutMs)]);
+    const timeout = new AbortController();
+    const waited = abortableDelay(timeoutMs, timeout.signal).catch(() => undefined);
+    await Promise.race([Promise.all([...this.#running.values()].map((r) => r.done)), waited]);
+    timeout.abort(); // no timer left behind to keep the process alive
     await this.#boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
     await this.#store.close();
   }

@@ -206,3 +206,19 @@ describe('startWorker: jobs of dead workers', () => {
     }
   });
 });
+
+describe('examples/many-accounts.ts', () => {
+  // 45 s: worker.stop() once left a 60 s timer behind that kept the process alive.
+  it('syncs its three accounts through a worker, stops, and the process exits', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'examples/many-accounts.ts'], { env: { ...process.env, DATABASE_URL: url }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code, stderr).toBe(0);
+    for (const id of ['clinic-perth', 'clinic-sydney', 'clinic-hobart']) expect(stdout).toMatch(new RegExp(`${id}: sync succeeded, created [1-9]\\d*, dead letters 0`));
+    expect(stdout).toContain('all accounts synced; worker stopped');
+  }, 45_000);
+});

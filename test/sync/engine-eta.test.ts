@@ -153,7 +153,7 @@ describe('engine.estimate(): the ETA of the next sync, from one-row counts', () 
     const since = (stream: string): number => Date.parse(cursors[stream]!.updatedAt) - 120_000;
     const [patient] = h.fc.db.patients.all();
     h.fc.db.patients.update(patient!.id, { first_name: 'Edited', updated_at: new Date(Date.parse(cursors.patients!.updatedAt) + 60_000).toISOString() });
-    const inWindow = <T extends { updated_at: string }>(rows: T[], stream: string): number => rows.filter((r) => Date.parse(r.updated_at) >= since(stream)).length;
+    const inWindow = <T extends { updated_at: string }>(rows: readonly T[], stream: string): number => rows.filter((r) => Date.parse(r.updated_at) >= since(stream)).length;
     const estimate = await h.engine.estimate();
     // the edit, plus the rows inside the lookback before each cursor (an upper bound by design)
     expect(estimate.pending).toEqual({ patients: inWindow(h.fc.db.patients.all(), 'patients'), invoices: inWindow(h.fc.db.invoices.all(), 'invoices') });
