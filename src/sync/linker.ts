@@ -21,8 +21,8 @@ export type LinkCandidate =
 async function isLinkedElsewhere(run: RunContext, tradifyId: string, patientId: string): Promise<boolean> {
   const link = await run.options.store.links.getByTradifyId(run.accountId, 'patient', tradifyId, { signal: run.signal });
   if (link && link.status === 'current' && link.clinikoId !== patientId) return true;
-  for (const [pid, cid] of run.customerIds) if (cid === tradifyId && pid !== patientId) return true;
-  return false;
+  const pending = run.uncommittedCustomers.get(tradifyId);
+  return pending !== undefined && pending !== patientId;
 }
 
 async function byExternalReference(run: RunContext, patientId: string, reference: string): Promise<string | undefined> {

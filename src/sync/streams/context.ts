@@ -33,6 +33,11 @@ export class RunContext {
   readonly planned: PlannedItem[] = [];
   /** Patient id → Tradify customer id, for links made in this run (before their commit). */
   readonly customerIds = new Map<string, string>();
+  /**
+   * Tradify customer id → patient id, for links this run made and has not committed yet; with
+   * the store's links, what keeps two patients off one customer (committed entries are dropped).
+   */
+  readonly uncommittedCustomers = new Map<string, string>();
   /** Invoices this run wrote. */
   readonly writtenInvoices = new Set<string>();
   /** Patients whose customer this run wrote. */

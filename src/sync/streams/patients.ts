@@ -91,7 +91,9 @@ async function syncPatientNow(run: RunContext, patient: ClinikoPatient, state: P
   const candidate = await findCustomer(run, patient.id, reference, mapping.emailKeys, linkedId);
   if (run.dryRun) {
     run.planned.push({ stream: STREAM, clinikoId: patient.id, updatedAt: patient.updated_at, action: candidate.kind === 'none' ? 'create' : 'update', hash, reason: candidate.kind });
-    run.customerIds.set(patient.id, candidate.kind === 'none' ? `planned:patient:${patient.id}` : candidate.tradifyId);
+    const planned = candidate.kind === 'none' ? `planned:patient:${patient.id}` : candidate.tradifyId;
+    run.customerIds.set(patient.id, planned);
+    run.uncommittedCustomers.set(planned, patient.id);
     return 'planned';
   }
   try {
@@ -146,6 +148,7 @@ function recordWrite(
   how: { action: 'create' | 'update' | 'link'; reason: string; overwrittenFields?: string[] | undefined; auditAction?: string | undefined },
 ): void {
   run.customerIds.set(patient.id, customer.id);
+  run.uncommittedCustomers.set(customer.id, patient.id);
   run.writtenPatients.add(patient.id);
   work.links.push({
     kind: 'patient',

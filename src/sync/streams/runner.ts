@@ -229,4 +229,7 @@ async function syncRows<T>(run: RunContext, rows: T[], done: boolean[], slots: R
 export async function commit(run: RunContext, work: PageWork): Promise<void> {
   if (run.dryRun || work.isEmpty) return;
   await run.options.store.commitPage(run.accountId, run.token, work.toCommit(), { signal: run.signal });
+  for (const link of work.links) {
+    if (link.kind === 'patient' && run.uncommittedCustomers.get(link.tradifyId) === link.clinikoId) run.uncommittedCustomers.delete(link.tradifyId);
+  }
 }
