@@ -69,7 +69,19 @@ function nextRunAllowed(): Promise<void> {
   return new Promise((resolve) => process.once('message', () => resolve()));
 }
 
+/** `BENCH_MEMLOG=1`: one line of `process.memoryUsage()` (MB) on stderr every 10 s, to see what grows. */
+function memoryLog(): void {
+  if (process.env.BENCH_MEMLOG !== '1') return;
+  const started = Date.now();
+  const mbOf = (n: number): number => Math.round(n / 1048576);
+  setInterval(() => {
+    const m = process.memoryUsage();
+    process.stderr.write(`[engine ${Math.round((Date.now() - started) / 1000)}s] rss ${mbOf(m.rss)} heapTotal ${mbOf(m.heapTotal)} heapUsed ${mbOf(m.heapUsed)} external ${mbOf(m.external)} arrayBuffers ${mbOf(m.arrayBuffers)}\n`);
+  }, 10_000).unref();
+}
+
 async function main(job: EngineJob): Promise<void> {
+  memoryLog();
   const cliniko = new ClinikoClient({ apiKey: job.cliniko.apiKey, userAgent: 'Sync Bench (bench@example.com)', baseUrl: job.cliniko.url, requestsPerMinute: job.cliniko.requestsPerMinute, logger: silentLogger });
   const tradify = new HttpTradifyClient({ apiKey: job.tradify.apiKey, baseUrl: job.tradify.url, requestsPerMinute: job.tradify.requestsPerMinute, logger: silentLogger });
   const store = new SqliteStateStore({ path: job.statePath });
