@@ -104,6 +104,13 @@ async function startFakes(patients: number, invoices: number, limits: Limits): P
   return { fc, ft, dir, close: async () => (await Promise.all([fc.close(), ft.close()]), rmSync(dir, { recursive: true, force: true })) };
 }
 
+type Counters = { c: FakeStats; t: TradifyStats };
+
+/** Reads both fakes' counters (the Tradify fake's reset after each read). */
+async function readCounters(fleet: Fleet, into: Counters[]): Promise<void> {
+  into.push({ c: await fleet.fc.stats(), t: await fleet.ft.stats() });
+}
+
 function engineJob(fleet: Fleet, limits: Limits, runs: number, estimate: boolean): EngineJob {
   return {
     cliniko: { url: fleet.fc.url, apiKey: fleet.fc.apiKey, requestsPerMinute: limits.cliniko * CLIENT_SHARE },
@@ -119,8 +126,8 @@ async function measure(patients: number, invoices: number, rssOnly: boolean, hea
   const script = await buildEngineChild();
   const fleet = await startFakes(patients, invoices, FAST);
   try {
-    const counters: Array<{ c: FakeStats; t: TradifyStats }> = [];
-    const [first, second] = await runEngineChild(script, engineJob(fleet, FAST, rssOnly ? 1 : 2, false), async () => void counters.push({ c: await fleet.fc.stats(), t: await fleet.ft.stats() }), [
+    const counters: Counters[] = [];
+    const [first, second] = await runEngineChild(script, engineJob(fleet, FAST, rssOnly ? 1 : 2, false), () => readCounters(fleet, counters), [
       '--expose-gc',
       ...(heapMb === undefined ? [] : [`--max-old-space-size=${heapMb}`]),
     ]);
@@ -178,8 +185,8 @@ async function measureAtRealLimits(patients: number, invoices: number): Promise<
   const script = await buildEngineChild();
   const fleet = await startFakes(patients, invoices, REAL);
   try {
-    const counters: Array<{ c: FakeStats; t: TradifyStats }> = [];
-    const [run] = await runEngineChild(script, engineJob(fleet, REAL, 1, true), async () => void counters.push({ c: await fleet.fc.stats(), t: await fleet.ft.stats() }));
+    const counters: Counters[] = [];
+    const [run] = await runEngineChild(script, engineJob(fleet, REAL, 1, true), () => readCounters(fleet, counters));
     const { c, t } = counters[0]!;
     const eta = run!.estimate!.eta;
     return [
