@@ -44,6 +44,7 @@ import type {
   TradifyIndexEntry,
 } from '../sync/ports.js';
 import { decodeCursor, encodeCursor, invalidInput, pageLimit, throwIfAborted, timestampMs, validatePageCommit } from './common.js';
+import { pageBySeq, rowMappers, type Row } from './rows.js';
 import { POSTGRES_MIGRATIONS } from './postgres-schema.js';
 
 /** Options of {@link PostgresStateStore}. Give `connectionString` or `pool`. */
@@ -70,7 +71,6 @@ export interface PostgresStateStoreOptions {
   maxConnections?: number | undefined;
 }
 
-type Row = Record<string, unknown>;
 type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
 
 const MIGRATION_LOCK_KEY = 'cliniko-tradify:migrate';
@@ -79,9 +79,13 @@ const DEFAULT_SCHEMA = 'cliniko_tradify';
 /** SQL for "now" in epoch ms: the injected clock's value when given, else the database clock. */
 const NOW = (param: number): string => `coalesce($${param}::bigint, (extract(epoch from clock_timestamp()) * 1000)::bigint)`;
 
-const str = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v));
-const num = (v: unknown): number | undefined => (v === null || v === undefined ? undefined : Number(v));
 const jsonParam = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
+
+/** `jsonb` comes back parsed and booleans as booleans. */
+const { toLink, toDeadLetter, toReview, toAudit, toRun, toIncident, toStaging, toIndexEntry, toCursor } = rowMappers({
+  json: <T>(value: unknown, fallback: T): T => (value === null || value === undefined ? fallback : (value as T)),
+  bool: (value) => value === true,
+});
 
 function toLease(r: Row): Lease {
   return {
@@ -92,137 +96,6 @@ function toLease(r: Row): Lease {
     expiresAt: Number(r.expires_at),
     depth: Number(r.depth),
   };
-}
-
-function toLink(r: Row): LinkRecord {
-  return {
-    kind: r.kind as LinkKind,
-    clinikoId: String(r.cliniko_id),
-    tradifyId: String(r.tradify_id),
-    status: r.status as LinkRecord['status'],
-    revision: Number(r.revision),
-    externalReference: str(r.external_reference),
-    tradifyUpdatedAt: str(r.tradify_updated_at),
-    mergedIntoClinikoId: str(r.merged_into),
-    createdAt: Number(r.created_at),
-    updatedAt: Number(r.updated_at),
-    supersededAt: num(r.superseded_at),
-    supersededReason: str(r.superseded_reason),
-  };
-}
-
-function toDeadLetter(r: Row): DeadLetter {
-  return {
-    id: String(r.id),
-    accountId: String(r.account_id),
-    stream: String(r.stream),
-    recordId: String(r.record_id),
-    updatedAt: str(r.updated_at),
-    reasonCode: String(r.reason_code),
-    message: String(r.message),
-    paths: (r.paths as string[] | null) ?? [],
-    attempts: Number(r.attempts),
-    createdAt: Number(r.created_at),
-    lastAttemptAt: Number(r.last_attempt_at),
-    status: r.status as DeadLetter['status'],
-    closedAt: num(r.closed_at),
-    resolution: str(r.resolution),
-  };
-}
-
-function toReview(r: Row): Review {
-  return {
-    id: String(r.id),
-    accountId: String(r.account_id),
-    kind: String(r.kind),
-    recordId: String(r.record_id),
-    reasonCode: String(r.reason_code),
-    detail: (r.detail as Review['detail'] | null) ?? {},
-    status: r.status as Review['status'],
-    resolution: str(r.resolution),
-    createdAt: Number(r.created_at),
-    resolvedAt: num(r.resolved_at),
-  };
-}
-
-const AUDIT_OPTIONAL: ReadonlyArray<[keyof NewAuditEntry, string]> = [
-  ['runId', 'run_id'],
-  ['clinikoId', 'cliniko_id'],
-  ['tradifyId', 'tradify_id'],
-  ['clinikoCreatedAt', 'cliniko_created_at'],
-  ['clinikoUpdatedAt', 'cliniko_updated_at'],
-  ['tradifyUpdatedAt', 'tradify_updated_at'],
-  ['requestId', 'request_id'],
-  ['reasonCode', 'reason_code'],
-];
-
-function toAudit(r: Row): AuditEntry {
-  const entry: AuditEntry = {
-    id: String(r.id),
-    accountId: String(r.account_id),
-    at: Number(r.at),
-    stream: String(r.stream),
-    action: String(r.action),
-    changedFields: (r.changed_fields as string[] | null) ?? [],
-  };
-  for (const [key, column] of AUDIT_OPTIONAL) {
-    const value = str(r[column]);
-    if (value !== undefined) (entry as unknown as Record<string, string>)[key] = value;
-  }
-  return entry;
-}
-
-function toRun(r: Row): RunRecord {
-  return {
-    id: String(r.id),
-    accountId: String(r.account_id),
-    kind: String(r.kind),
-    status: r.status as RunStatus,
-    startedAt: Number(r.started_at),
-    finishedAt: num(r.finished_at),
-    summary: (r.summary as Record<string, JsonValue> | null) ?? undefined,
-  };
-}
-
-function toIncident(r: Row): AlertIncident {
-  return {
-    fingerprint: String(r.fingerprint),
-    firstSeenAt: Number(r.first_seen_at),
-    lastSeenAt: Number(r.last_seen_at),
-    lastAlertedAt: num(r.last_alerted_at),
-    count: Number(r.count),
-    state: r.state as AlertIncident['state'],
-  };
-}
-
-function toStaging(r: Row): StagingRow {
-  const row: StagingRow = { runId: String(r.run_id), side: r.side as StagingRow['side'], kind: String(r.kind), id: String(r.id), fields: (r.fields as Record<string, string>) ?? {} };
-  if (r.key !== null) row.key = String(r.key);
-  if (r.amounts !== null) row.amounts = r.amounts as Record<string, string>;
-  if (r.attributes !== null) row.attributes = r.attributes as Record<string, string | null>;
-  return row;
-}
-
-function toIndexEntry(r: Row): TradifyIndexEntry {
-  const entry: TradifyIndexEntry = { kind: r.kind as TradifyIndexEntry['kind'], tradifyId: String(r.tradify_id) };
-  if (r.external_reference !== null) entry.externalReference = String(r.external_reference);
-  if (r.email_hash !== null) entry.emailHash = String(r.email_hash);
-  if (r.updated_at !== null) entry.updatedAt = String(r.updated_at);
-  if (r.active !== null) entry.active = r.active === true;
-  return entry;
-}
-
-function toCursor(r: Row): StreamCursor {
-  const cursor: StreamCursor = { updatedAt: String(r.updated_at), id: String(r.id) };
-  if (r.extra !== null) cursor.extra = r.extra as NonNullable<StreamCursor['extra']>;
-  return cursor;
-}
-
-/** Keyset paging on one integer column. */
-function pageBySeq<T>(rows: Row[], limit: number, seqColumn: string, map: (r: Row) => T): StorePage<T> {
-  const items = rows.slice(0, limit);
-  const last = items[items.length - 1];
-  return { items: items.map(map), next: rows.length > limit && last ? String(last[seqColumn]) : undefined };
 }
 
 /** The integer id after (or before) which a page starts. */

@@ -60,6 +60,7 @@ import {
   type LeaseState,
 } from './common.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
+import { pageBySeq, rowMappers, type Row } from './rows.js';
 
 /** Options of {@link SqliteStateStore}. */
 export interface SqliteStateStoreOptions {
@@ -77,145 +78,15 @@ export interface SqliteStateStoreOptions {
   busyTimeoutMs?: number | undefined;
 }
 
-type Row = Record<string, unknown>;
 type Db = Database.Database;
 
-const str = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v));
-const num = (v: unknown): number | undefined => (v === null || v === undefined ? undefined : Number(v));
 const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
 const parse = <T>(v: unknown, fallback: T): T => (typeof v === 'string' ? (JSON.parse(v) as T) : fallback);
 const INDEX_BY_COLUMN = { external_reference: 'tradify_index_by_ref', email_hash: 'tradify_index_by_email' } as const;
 const idsJson = (ids: readonly string[]): string => JSON.stringify(ids);
 
-function toLink(r: Row): LinkRecord {
-  return {
-    kind: r.kind as LinkKind,
-    clinikoId: String(r.cliniko_id),
-    tradifyId: String(r.tradify_id),
-    status: r.status as LinkRecord['status'],
-    revision: Number(r.revision),
-    externalReference: str(r.external_reference),
-    tradifyUpdatedAt: str(r.tradify_updated_at),
-    mergedIntoClinikoId: str(r.merged_into),
-    createdAt: Number(r.created_at),
-    updatedAt: Number(r.updated_at),
-    supersededAt: num(r.superseded_at),
-    supersededReason: str(r.superseded_reason),
-  };
-}
-
-function toDeadLetter(r: Row): DeadLetter {
-  return {
-    id: String(r.id),
-    accountId: String(r.account_id),
-    stream: String(r.stream),
-    recordId: String(r.record_id),
-    updatedAt: str(r.updated_at),
-    reasonCode: String(r.reason_code),
-    message: String(r.message),
-    paths: parse<string[]>(r.paths, []),
-    attempts: Number(r.attempts),
-    createdAt: Number(r.created_at),
-    lastAttemptAt: Number(r.last_attempt_at),
-    status: r.status as DeadLetter['status'],
-    closedAt: num(r.closed_at),
-    resolution: str(r.resolution),
-  };
-}
-
-function toReview(r: Row): Review {
-  return {
-    id: String(r.id),
-    accountId: String(r.account_id),
-    kind: String(r.kind),
-    recordId: String(r.record_id),
-    reasonCode: String(r.reason_code),
-    detail: parse<Review['detail']>(r.detail, {}),
-    status: r.status as Review['status'],
-    resolution: str(r.resolution),
-    createdAt: Number(r.created_at),
-    resolvedAt: num(r.resolved_at),
-  };
-}
-
-function toAudit(r: Row): AuditEntry {
-  const entry: AuditEntry = {
-    id: String(r.id),
-    accountId: String(r.account_id),
-    at: Number(r.at),
-    stream: String(r.stream),
-    action: String(r.action),
-    changedFields: parse<string[]>(r.changed_fields, []),
-  };
-  const optional: Array<[keyof NewAuditEntry, string]> = [
-    ['runId', 'run_id'],
-    ['clinikoId', 'cliniko_id'],
-    ['tradifyId', 'tradify_id'],
-    ['clinikoCreatedAt', 'cliniko_created_at'],
-    ['clinikoUpdatedAt', 'cliniko_updated_at'],
-    ['tradifyUpdatedAt', 'tradify_updated_at'],
-    ['requestId', 'request_id'],
-    ['reasonCode', 'reason_code'],
-  ];
-  for (const [key, column] of optional) {
-    const value = str(r[column]);
-    if (value !== undefined) (entry as unknown as Record<string, string>)[key] = value;
-  }
-  return entry;
-}
-
-function toRun(r: Row): RunRecord {
-  return {
-    id: String(r.id),
-    accountId: String(r.account_id),
-    kind: String(r.kind),
-    status: r.status as RunStatus,
-    startedAt: Number(r.started_at),
-    finishedAt: num(r.finished_at),
-    summary: parse<Record<string, JsonValue> | undefined>(r.summary, undefined),
-  };
-}
-
-function toIncident(r: Row): AlertIncident {
-  return {
-    fingerprint: String(r.fingerprint),
-    firstSeenAt: Number(r.first_seen_at),
-    lastSeenAt: Number(r.last_seen_at),
-    lastAlertedAt: num(r.last_alerted_at),
-    count: Number(r.count),
-    state: r.state as AlertIncident['state'],
-  };
-}
-
-function toStaging(r: Row): StagingRow {
-  const row: StagingRow = {
-    runId: String(r.run_id),
-    side: r.side as StagingRow['side'],
-    kind: String(r.kind),
-    id: String(r.id),
-    fields: parse<Record<string, string>>(r.fields, {}),
-  };
-  if (r.key !== null) row.key = String(r.key);
-  if (r.amounts !== null) row.amounts = parse<Record<string, string>>(r.amounts, {});
-  if (r.attributes !== null) row.attributes = parse<Record<string, string | null>>(r.attributes, {});
-  return row;
-}
-
-function toIndexEntry(r: Row): TradifyIndexEntry {
-  const entry: TradifyIndexEntry = { kind: r.kind as TradifyIndexEntry['kind'], tradifyId: String(r.tradify_id) };
-  if (r.external_reference !== null) entry.externalReference = String(r.external_reference);
-  if (r.email_hash !== null) entry.emailHash = String(r.email_hash);
-  if (r.updated_at !== null) entry.updatedAt = String(r.updated_at);
-  if (r.active !== null) entry.active = r.active === 1;
-  return entry;
-}
-
-/** Keyset paging on one integer column (ascending, or descending for newest-first lists). */
-function pageBySeq<T>(rows: Row[], limit: number, seqColumn: string, map: (r: Row) => T): StorePage<T> {
-  const items = rows.slice(0, limit);
-  const last = items[items.length - 1];
-  return { items: items.map(map), next: rows.length > limit && last ? String(last[seqColumn]) : undefined };
-}
+/** JSON columns are text; booleans are 0/1. */
+const { toLink, toDeadLetter, toReview, toAudit, toRun, toIncident, toStaging, toIndexEntry, toCursor } = rowMappers({ json: parse, bool: (value) => value === 1 });
 
 /** Create the file with mode 0600 before SQLite does (SQLite gives its WAL files the same mode). */
 function createPrivateFile(path: string): void {
@@ -864,12 +735,6 @@ function cacheStatements(db: Db): Db {
     return statement;
   }) as Db['prepare'];
   return db;
-}
-
-function toCursor(r: Row): StreamCursor {
-  const cursor: StreamCursor = { updatedAt: String(r.updated_at), id: String(r.id) };
-  if (r.extra !== null) cursor.extra = parse<NonNullable<StreamCursor['extra']>>(r.extra, {});
-  return cursor;
 }
 
 /** An optional filter value bound twice, for `(? IS NULL OR col = ?)`. */
