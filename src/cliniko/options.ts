@@ -6,12 +6,13 @@
 import { systemClock, type Clock } from '../core/clock.js';
 import { ConfigError } from '../core/errors.js';
 import { defaultLogger, type Logger } from '../core/logger.js';
+import type { HttpTransportOptions } from '../core/http.js';
 import type { RetryOptions } from '../core/retry.js';
 import { VERSION } from '../version.js';
 import { clinikoBaseUrl, shardFromApiKey } from './shard.js';
 
-/** Options of `new ClinikoClient(options)`. */
-export interface ClinikoClientOptions {
+/** Options of `new ClinikoClient(options)`; the transport settings (timeout, retry…) are {@link HttpTransportOptions}. */
+export interface ClinikoClientOptions extends HttpTransportOptions {
   /**
    * The Cliniko API key (My Info → Manage API keys). Its suffix (`-au2`) picks the shard.
    * Read it from the environment; it never appears in an error or a log.
@@ -33,21 +34,6 @@ export interface ClinikoClientOptions {
    * @defaultValue 190 (Cliniko allows 200 per user per minute)
    */
   requestsPerMinute?: number | undefined;
-  /**
-   * Per-try timeout in ms (Cliniko itself gives up after 30 s with a 504).
-   * @defaultValue 30000
-   */
-  timeout?: number | undefined;
-  /** A `fetch` to use instead of the global one. @defaultValue `globalThis.fetch` */
-  fetch?: typeof fetch | undefined;
-  /** @defaultValue a logger whose debug/info are silent and warn/error go to the console */
-  logger?: Logger | undefined;
-  /** Time source and sleeper (tests inject one). @defaultValue `systemClock` */
-  clock?: Clock | undefined;
-  /** Retry settings of the one retry layer. @defaultValue `RETRY_DEFAULTS` */
-  retry?: Partial<RetryOptions> | undefined;
-  /** `[0, 1)` jitter source. @defaultValue `Math.random` */
-  random?: (() => number) | undefined;
 }
 
 /** The defaults of {@link ClinikoClientOptions}. */

@@ -40,8 +40,27 @@ import { RETRY_DEFAULTS, backoffDelayMs, isRetryableMethod, type RetryOptions } 
 /** Which API a client speaks to; it names the API in errors and logs. */
 export type ApiName = 'cliniko' | 'tradify';
 
+/** How a client talks HTTP: the same six settings on `ClinikoClient` and `HttpTradifyClient`. */
+export interface HttpTransportOptions {
+  /** Per-try timeout in ms. @defaultValue 30000 */
+  timeout?: number | undefined;
+  /** A `fetch` to use instead of the global one (proxies, tests). @defaultValue `globalThis.fetch` */
+  fetch?: typeof fetch | undefined;
+  /**
+   * Where request logs go; lines name methods, paths and ids only.
+   * @defaultValue {@link defaultLogger}: warnings and errors to the console
+   */
+  logger?: Logger | undefined;
+  /** Time source and sleeper, injectable so tests never wait. @defaultValue {@link systemClock} */
+  clock?: Clock | undefined;
+  /** The one retry layer's budget for 5xx, network errors and 429s. @defaultValue {@link RETRY_DEFAULTS} */
+  retry?: Partial<RetryOptions> | undefined;
+  /** `[0, 1)` source for backoff jitter. @defaultValue `Math.random` */
+  random?: (() => number) | undefined;
+}
+
 /** Options of {@link createHttpClient}. */
-export interface HttpClientOptions {
+export interface HttpClientOptions extends HttpTransportOptions {
   /** Which API this is. */
   api: ApiName;
   /** Base URL every `path` is appended to, e.g. `https://api.au1.cliniko.com/v1`. Must be `https:` unless loopback. */
@@ -52,21 +71,6 @@ export interface HttpClientOptions {
   limiterKey: string;
   /** Requests started per minute at most, shared by every client with the same key. */
   requestsPerMinute: number;
-  /**
-   * Per-try timeout in ms.
-   * @defaultValue 30000
-   */
-  timeout?: number | undefined;
-  /** A `fetch` to use instead of the global one (tests, proxies). */
-  fetch?: typeof fetch | undefined;
-  /** @defaultValue {@link defaultLogger} */
-  logger?: Logger | undefined;
-  /** @defaultValue {@link systemClock} */
-  clock?: Clock | undefined;
-  /** Retry settings; see {@link RETRY_DEFAULTS}. */
-  retry?: Partial<RetryOptions> | undefined;
-  /** `[0, 1)` source for backoff jitter. @defaultValue `Math.random` */
-  random?: (() => number) | undefined;
 }
 
 /** One request. Give `path` (appended to the base URL) or `url` (absolute, same origin as the base URL). */

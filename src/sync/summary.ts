@@ -59,19 +59,11 @@ export interface PendingWork {
   invoices: number;
 }
 
-/** Mutable counters a run accumulates. */
-export interface RunCounters {
-  created: number;
-  updated: number;
-  unchanged: number;
-  skipped: number;
-  deadLettered: number;
-  reviews: number;
-  writes: number;
-  read: { patients: number; invoices: number };
+/** Mutable counters a run accumulates: the summary's counts, plus what is still to read. */
+export type RunCounters = Pick<SyncSummary, 'created' | 'updated' | 'unchanged' | 'skipped' | 'deadLettered' | 'reviews' | 'writes' | 'read'> & {
   /** Records still to read per stream, as of the last page handled (see `PendingTracker`). */
   pending: PendingWork;
-}
+};
 
 /** Fresh zeroed counters. */
 export function emptyCounters(): RunCounters {

@@ -3,18 +3,16 @@
  *
  * @module
  */
-import type { Clock } from '../core/clock.js';
 import { ConfigError } from '../core/errors.js';
-import type { Logger } from '../core/logger.js';
+import type { HttpTransportOptions } from '../core/http.js';
 import { isLoopbackHost } from '../core/redact.js';
-import type { RetryOptions } from '../core/retry.js';
 import type { TradifyCapabilities } from './port.js';
 
 /** How the API key is sent: `X-Api-Key: <key>` or `Authorization: Bearer <key>`. */
 export type TradifyAuthStrategy = 'x-api-key' | 'bearer';
 
-/** Settings for {@link HttpTradifyClient}. */
-export interface HttpTradifyClientOptions {
+/** Settings for {@link HttpTradifyClient}; the transport settings (timeout, retry…) are {@link HttpTransportOptions}. */
+export interface HttpTradifyClientOptions extends HttpTransportOptions {
   /** The key for the Tradify-contract server. Never logged, never in an error. */
   apiKey: string;
   /**
@@ -32,18 +30,6 @@ export interface HttpTradifyClientOptions {
   requestsPerMinute?: number | undefined;
   /** Records per list page (`?pageSize=`, the contract allows 1–200). @defaultValue `200` */
   pageSize?: number | undefined;
-  /** Per-attempt timeout in ms. @defaultValue `30000` */
-  timeout?: number | undefined;
-  /** Retry budget for 5xx, network errors and 429s (the core retry layer's settings). */
-  retry?: Partial<RetryOptions> | undefined;
-  /** `[0, 1)` source for backoff jitter, injectable for tests. @defaultValue `Math.random` */
-  random?: (() => number) | undefined;
-  /** A `fetch` to use instead of the global one (proxies, tests). */
-  fetch?: typeof globalThis.fetch | undefined;
-  /** Where request logs go; lines name methods, paths and ids only. @defaultValue warnings and errors to the console */
-  logger?: Logger | undefined;
-  /** Time source and sleeper, injectable so tests never wait. @defaultValue the system clock */
-  clock?: Clock | undefined;
   /**
    * What the server supports. @defaultValue `{ ownerStaffId: true }` (part of the library's
    * contract; set `false` for a server that rejects the field).
