@@ -5,7 +5,7 @@
  * machine-readable {@link ErrorCode}. HTTP failures are {@link ApiError} subclasses chosen by
  * one factory, {@link ApiError.from}. Errors keep the method, the path and the *names* of the
  * query parameters only: never values, headers, bodies beyond the API's own error details,
- * API keys or patient data (DESIGN.md §4 Privacy).
+ * API keys or patient data (`docs/architecture.md#privacy-by-shape`).
  *
  * @module
  */
@@ -452,7 +452,7 @@ export function isTransientError(e: unknown): boolean {
  * - Cliniko (`api: 'cliniko'`, the default): `X-RateLimit-Reset` is the reset as epoch seconds,
  *   measured against the response's own `Date` header so a skewed local clock does not matter;
  *   `Retry-After` is the fallback.
- * - The Tradify contract (`api: 'tradify'`, tradify-api.md §9.2): `Retry-After` (seconds or an
+ * - The Tradify contract (`api: 'tradify'`, `docs/tradify-contract.md#retries-idempotency-and-rate-limits`): `Retry-After` (seconds or an
  *   HTTP date) first; its `X-RateLimit-Reset` counts seconds *until* the reset, not an epoch.
  */
 export function retryAfterMsFromHeaders(

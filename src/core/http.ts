@@ -1,5 +1,5 @@
 /**
- * The HTTP layer both API clients are built on (DESIGN.md §4): ky with its own retry off,
+ * The HTTP layer both API clients are built on (`docs/architecture.md#one-retry-layer`): ky with its own retry off,
  * one shared pacer per API key, the one retry layer, and the mapping of every failure onto
  * the error family. Nothing secret leaves this module: errors and logs carry the method,
  * the path and the query's keys only.

@@ -140,7 +140,7 @@ export interface ResolvedMappingConfig {
   readonly customerOwner: ((patient: ClinikoPatient, ctx: MappingContext) => string | null) | undefined;
 }
 
-/** The status table DESIGN.md §5 prescribes. */
+/** The default status table: Cliniko status → behaviour (`docs/architecture.md#status-transitions`). */
 export const DEFAULT_STATUS_TABLE: Readonly<Record<'10' | '20' | '30' | '40' | 'null', StatusBehaviour>> = Object.freeze({
   '10': 'open',
   '20': 'paid',

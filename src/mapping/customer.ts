@@ -1,5 +1,5 @@
 /**
- * Patient → Tradify customer (DESIGN.md §5 "Customer").
+ * Patient → Tradify customer (`docs/mapping.md`).
  *
  * @module
  */

@@ -1,6 +1,6 @@
 /**
- * Cliniko invoice + items → Tradify invoice draft (DESIGN.md §5 "Invoice header", "Invoice
- * owner", "Invoice lines and GST").
+ * Cliniko invoice + items → Tradify invoice draft: the header, the owner, and the lines with GST (`docs/mapping.md`,
+ * `docs/gst-and-rounding.md`).
  *
  * @module
  */

@@ -1,7 +1,7 @@
 /**
  * The status planner: from the Cliniko invoice, its mapping, the current Tradify invoice and
  * its payments, and what the link table knows, the ORDERED actions that bring Tradify in
- * line (DESIGN.md §5 "Status transitions", "Approval policy", "Reissue").
+ * line (`docs/architecture.md#status-transitions`, `docs/architecture.md#approval-policy`).
  *
  * Pure and resumable: it plans from whatever state Tradify is in now, so after a crash or a
  * 409 `invalid_state` the engine re-reads the invoice and plans again to get the remaining

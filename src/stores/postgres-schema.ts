@@ -3,7 +3,7 @@
  * Append new entries; never edit a released one. `{schema}` is replaced by the quoted schema
  * name. Id columns use the "C" collation so `ORDER BY length(id), id` is numeric order for digit
  * ids whatever the database's locale. Columns hold ids, timestamps (epoch ms), field names,
- * reason codes and hashes only (DESIGN.md §4).
+ * reason codes and hashes only: never patient data (`docs/architecture.md#privacy-by-shape`).
  *
  * @internal
  * @module

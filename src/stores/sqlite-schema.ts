@@ -1,7 +1,7 @@
 /**
  * The SQLite schema as ordered migrations: entry n brings the file to version n + 1.
  * Append new entries; never edit a released one. Columns hold ids, timestamps, field names,
- * reason codes and hashes only (DESIGN.md §4).
+ * reason codes and hashes only: never patient data (`docs/architecture.md#privacy-by-shape`).
  *
  * @internal
  * @module

@@ -1,5 +1,5 @@
 /**
- * The Tradify side of a run (DESIGN §6.2, §5 "Conflicts"): the customer index (one full
+ * The Tradify side of a run (`docs/architecture.md#conflicts`): the customer index (one full
  * listing on the first run, an `updatedSince` listing after), and records edited in Tradify
  * since our last write, handled by `conflictPolicy`.
  *

@@ -22,7 +22,7 @@ export interface SyncEngineOptions {
   tradify: TradifyPort;
   /** Where cursors, links, hashes, dead letters, reviews and the audit log live. */
   store: StateStore;
-  /** Mapping callbacks, filters, tables and policies. @defaultValue `{}` (DESIGN §5 defaults) */
+  /** Mapping callbacks, filters, tables and policies. @defaultValue `{}` (every mapping default) */
   mapping?: MappingConfig | undefined;
   /** Engine-level retry of whole records. @defaultValue `new ExponentialBackoffRetryPolicy()` */
   retryPolicy?: RetryPolicy | undefined;

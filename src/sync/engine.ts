@@ -1,5 +1,5 @@
 /**
- * The SyncEngine (DESIGN §3, §6): incremental, crash-safe, idempotent sync of Cliniko patients
+ * The SyncEngine (`docs/architecture.md#one-sync-run`): incremental, crash-safe, idempotent sync of Cliniko patients
  * and invoices into Tradify.
  *
  * @module
@@ -150,7 +150,7 @@ export class SyncEngine {
   }
 
   /**
-   * Reconciliation (DESIGN §6.8): reads both sides, compares, and reports; with
+   * Reconciliation (`docs/architecture.md#reconciliation`): reads both sides, compares, and reports; with
    * `repair: true`, fixable findings are re-pushed or re-linked inside the same lease.
    *
    * @throws LeaseHeldError when a run holds the account's lease.

@@ -1,5 +1,5 @@
 /**
- * How long a sync will take at the two APIs' limits (DESIGN §6.7): Tradify is usually the
+ * How long a sync will take at the two APIs' limits (`docs/architecture.md#long-runs`): Tradify is usually the
  * bottleneck (one write per customer, up to three per invoice), Cliniko at 100 records a page.
  *
  * @module

@@ -1,5 +1,5 @@
 /**
- * Lookups fetched lazily and cached for one run (DESIGN §6.2): the business's time zone, the
+ * Lookups fetched lazily and cached for one run (`docs/architecture.md#few-requests`): the business's time zone, the
  * tax-rate check, Tradify staff and practitioner → user emails. A run that needs none of them
  * (nothing changed) makes none of these requests.
  *

@@ -3,7 +3,7 @@
  * the {@link RetryPolicy} (engine-level retries of whole records and pages), the
  * {@link Alerter} (telling a person) and the {@link Logger} (re-exported from core).
  *
- * Privacy (DESIGN.md §4): a state store holds ids, timestamps, field NAMES, reason codes,
+ * Privacy (`docs/architecture.md#privacy-by-shape`): a state store holds ids, timestamps, field NAMES, reason codes,
  * hashes and decimal amounts only — never names, emails, addresses, phone numbers or payloads.
  * Every type below is shaped so that nothing else fits naturally; keep it that way.
  *

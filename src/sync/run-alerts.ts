@@ -1,5 +1,5 @@
 /**
- * Per-run alert aggregation (DESIGN §6.6): problems are counted during the run and sent as ONE
+ * Per-run alert aggregation (`docs/architecture.md#alerting`): problems are counted during the run and sent as ONE
  * alert per kind when it ends, with counts and a bounded sample of ids.
  *
  * @module

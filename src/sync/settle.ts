@@ -1,5 +1,5 @@
 /**
- * The settle sweep (DESIGN §5 approval policy `'settled'`): an Open invoice stays an editable
+ * The settle sweep (approval policy `'settled'`, `docs/architecture.md#approval-policy`): an Open invoice stays an editable
  * draft until unchanged for `settleAfter`. Nothing in Cliniko changes when that time passes,
  * so each run looks at OUR drafts in Tradify and re-plans those whose last Cliniko change is
  * older than `settleAfter` (kept in the store), approving them by the injected clock.

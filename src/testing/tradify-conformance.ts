@@ -5,7 +5,7 @@
  * Each check is its own `it`, named by {@link TRADIFY_CONFORMANCE_CHECKS}, and gets a fresh
  * port against a fresh backend (the factory is called once per check, and `close` after it).
  * The checks write customers, invoices and payments: never point them at a real account. The
- * money checks assume the backend's default tax rate is 10 % (GST, as the contract's §9.4).
+ * money checks assume the backend's default tax rate is 10 % (GST, as in `docs/tradify-contract.md#records`).
  *
  * @example
  * ```ts

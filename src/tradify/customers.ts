@@ -1,5 +1,5 @@
 /**
- * `/customers`: list, retrieve, create, update (tradify-api.md §9.3).
+ * `/customers`: list, retrieve, create, update (`docs/tradify-contract.md#endpoints-the-library-uses`).
  *
  * @module
  */

@@ -1,6 +1,6 @@
 /**
  * `/invoices`: list, retrieve, create (always a draft), update and delete (drafts only),
- * approve and cancel (tradify-api.md §9.3, DESIGN.md §1).
+ * approve and cancel (`docs/tradify-contract.md#endpoints-the-library-uses`).
  *
  * @module
  */

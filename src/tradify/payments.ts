@@ -1,5 +1,5 @@
 /**
- * `/invoices/{id}/payments`: list, add, delete (tradify-api.md §9.3).
+ * `/invoices/{id}/payments`: list, add, delete (`docs/tradify-contract.md#endpoints-the-library-uses`).
  *
  * @module
  */

@@ -188,7 +188,7 @@ export interface TradifyLineItemInput {
   accountCode?: string | null | undefined;
 }
 
-/** A Tradify invoice, as read. Totals are the server's, per §9.5 of the contract. */
+/** A Tradify invoice, as read. Totals are the server's (`docs/tradify-contract.md#arithmetic`). */
 export interface TradifyInvoice {
   id: string;
   /** Null until approved when numbering is external. */

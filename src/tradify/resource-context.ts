@@ -22,7 +22,7 @@ export function isoInstant(value: string | Date): string {
 
 /**
  * Drops `ownerStaffId` when the port does not support it, and on create when it is null
- * (DESIGN.md §1: the field is omitted when null).
+ * (the contract leaves the field out when null: `docs/tradify-contract.md#records`).
  */
 export function withOwner<T extends { ownerStaffId?: string | null | undefined }>(
   input: T,

@@ -1,5 +1,5 @@
 /**
- * zod schemas for the assumed Tradify contract (tradify-api.md §9.4 plus DESIGN.md §1),
+ * zod schemas for the assumed Tradify contract (`docs/tradify-contract.md#records`),
  * camelCase, loose objects (unknown fields are kept, never rejected).
  *
  * Each schema normalises the wire to the port's domain types: absent or `null` optional
@@ -33,7 +33,7 @@ const nullableId = z.string().min(1).nullish().transform((v) => v ?? null);
 const nullableDecimal = decimal.nullish().transform((v) => v ?? null);
 const taxMode = z.enum(['exclusive', 'inclusive', 'no_tax']);
 
-/** §9.4 Address. */
+/** The contract's Address. */
 export const tradifyAddressSchema: z.ZodType<TradifyAddress> = z.looseObject({
   line1: text,
   line2: text,
@@ -55,7 +55,7 @@ const customFields = z
     custom4: v?.custom4 ?? null,
   }));
 
-/** §9.4 Customer, with `ownerStaffId` (omitted on the wire when null). */
+/** The contract's Customer, with `ownerStaffId` (omitted on the wire when null). */
 export const tradifyCustomerSchema: z.ZodType<TradifyCustomer> = z.looseObject({
   id,
   name: z.string(),
@@ -77,7 +77,7 @@ export const tradifyCustomerSchema: z.ZodType<TradifyCustomer> = z.looseObject({
   updatedAt: text,
 });
 
-/** §9.4 invoice line. */
+/** The contract's invoice line. */
 export const tradifyLineItemSchema: z.ZodType<TradifyLineItem> = z.looseObject({
   id,
   type: z.enum(['labour', 'material', 'misc']).default('misc'),
@@ -94,7 +94,7 @@ export const tradifyLineItemSchema: z.ZodType<TradifyLineItem> = z.looseObject({
   amountIncTax: decimal,
 });
 
-/** §9.4 Invoice, with `ownerStaffId` (omitted on the wire when null). */
+/** The contract's Invoice, with `ownerStaffId` (omitted on the wire when null). */
 export const tradifyInvoiceSchema: z.ZodType<TradifyInvoice> = z.looseObject({
   id,
   invoiceNumber: text,
@@ -124,7 +124,7 @@ export const tradifyInvoiceSchema: z.ZodType<TradifyInvoice> = z.looseObject({
   updatedAt: text,
 });
 
-/** §9.4 Payment. */
+/** The contract's Payment. */
 export const tradifyPaymentSchema: z.ZodType<TradifyPayment> = z.looseObject({
   id,
   invoiceId: id,
@@ -135,7 +135,7 @@ export const tradifyPaymentSchema: z.ZodType<TradifyPayment> = z.looseObject({
   note: text,
 });
 
-/** §9.4 Staff. */
+/** The contract's Staff. */
 export const tradifyStaffSchema: z.ZodType<TradifyStaff> = z.looseObject({
   id,
   name: z.string(),
@@ -148,7 +148,7 @@ export const tradifyStaffSchema: z.ZodType<TradifyStaff> = z.looseObject({
   active: z.boolean().default(true),
 });
 
-/** §9.4 TaxRate; `rate` (a JSON number in percent) becomes a decimal string. */
+/** The contract's TaxRate; `rate` (a JSON number in percent) becomes a decimal string. */
 export const tradifyTaxRateSchema: z.ZodType<TradifyTaxRate> = z.looseObject({
   id,
   name: z.string(),

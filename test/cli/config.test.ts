@@ -30,7 +30,7 @@ function writeConfig(name: string, body: string): string {
 }
 
 describe('loadCliConfig', () => {
-  it('fills the defaults from DESIGN §3 when only the environment is set', async () => {
+  it('fills the documented defaults when only the environment is set', async () => {
     const config = await loadCliConfig({ env: FULL_ENV, cwd: '/srv/clinic' });
     expect(config.dbPath).toBe('/srv/clinic/cliniko-tradify.db');
     expect(config.timeZone).toBe('Australia/Sydney');

@@ -82,7 +82,7 @@ function plan(over: Over = {}, tradifyStatus?: TradifyInvoiceStatus, tradifyOver
 
 const kinds = (p: ReturnType<typeof plan>) => p.actions.map((a) => (a.kind === 'review' || a.kind === 'skip' ? `${a.kind}:${a.reason}` : a.kind));
 
-describe('status table (DESIGN.md §5)', () => {
+describe('status table (docs/architecture.md#status-transitions)', () => {
   it('Open, first seen, settled → create then approve the created invoice', () => {
     const p = plan();
     expect(kinds(p)).toEqual(['create', 'approve']);

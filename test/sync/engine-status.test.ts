@@ -31,7 +31,7 @@ async function openReviews(harness: Harness, recordId: string): Promise<string[]
   return page.items.map((r) => r.reasonCode);
 }
 
-describe('SyncEngine: status transitions (DESIGN §5 table)', () => {
+describe('SyncEngine: status transitions (docs/architecture.md#status-transitions)', () => {
   it('Open stays a draft until unchanged for settleAfter, then is approved (injected clock)', async () => {
     h = await startHarness({ engine: { mapping: { approval: { when: 'settled', settleAfter: '24h' } } } });
     const open = invoiceWithStatus(h, 10);

@@ -254,7 +254,7 @@ describe('HttpTradifyClient errors', () => {
     server.use(
       http.get(url('staff'), () => {
         calls += 1;
-        // §9.2: X-RateLimit-Reset is seconds until the reset, not Cliniko's epoch seconds.
+        // the contract's X-RateLimit-Reset is seconds until the reset, not Cliniko's epoch seconds.
         if (calls === 1) return HttpResponse.json(errorBody('rate_limited'), { status: 429, headers: { 'Retry-After': '7', 'X-RateLimit-Reset': '7' } });
         return HttpResponse.json({ data: [{ id: 'stf_1', name: 'Sam', email: 'sam@x.example', active: true }], paging: { nextCursor: null } });
       }),

@@ -1,6 +1,6 @@
 /**
  * Cliniko invoices ↔ Tradify invoices, with Cliniko's RAW figures (`total_amount`,
- * `tax_amount`, per-line `total_including_tax` and the rate by DESIGN §5's precedence) — never
+ * `tax_amount`, per-line `total_including_tax` and the rate: `tax_rate`, else `tax_amount` under a `tax_name`, else the ratio) — never
  * the mapper's recalculation — and status through the status table and approval policy.
  *
  * @module
@@ -57,7 +57,7 @@ export function agreesToTheCent(raw: Decimal, actual: Decimal): boolean {
 
 /**
  * Whether Tradify's GST agrees with Cliniko's invoice `tax_amount`. Cliniko sums unrounded line
- * taxes; Tradify rounds each line's tax to the cent (§9.5), so with every line total agreeing
+ * taxes; Tradify rounds each line's tax to the cent (`docs/tradify-contract.md#arithmetic`), so with every line total agreeing
  * the two may differ by up to half a cent per line. Beyond that it is a finding. The money
  * summary still shows any such cents per month.
  */

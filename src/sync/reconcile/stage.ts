@@ -1,6 +1,6 @@
 /**
  * Reading both sides whole, page by page, into the store's staging area: ids, matching keys,
- * per-field hashes, amounts, statuses and plain dates only (DESIGN §4, §6.8).
+ * per-field hashes, amounts, statuses and plain dates only (`docs/architecture.md#reconciliation`).
  *
  * @module
  */
@@ -256,7 +256,7 @@ const ITEMS_PER_BATCH = 95;
 
 /**
  * Sizes item batches from the items seen so far, so each `invoice_id:=…` request fills about
- * one page of 100 items (DESIGN §6.2) instead of one request per invoice page.
+ * one page of 100 items (`docs/architecture.md#few-requests`) instead of one request per invoice page.
  */
 class ItemBatcher {
   #invoices = 0;

@@ -1,6 +1,6 @@
 /**
  * The invoices stream: Cliniko invoices (with their items) → Tradify invoices, walked through
- * the status table by the mapping's planner, resumably (DESIGN §5, §6).
+ * the status table by the mapping's planner, resumably (`docs/architecture.md#status-transitions`).
  *
  * @module
  */

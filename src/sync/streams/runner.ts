@@ -1,5 +1,5 @@
 /**
- * The page loop every stream shares (DESIGN §6.1, §6.5): read keyset pages (bounded read-ahead),
+ * The page loop every stream shares (`docs/architecture.md#keyset-windows`, `docs/architecture.md#checkpoint-per-page`): read keyset pages (bounded read-ahead),
  * skip rows already applied at the same `(id, updated_at)`, sync the rest, and commit the page
  * — cursor, seen rows, links, hashes, dead letters, reviews, audit — in ONE fenced `commitPage`.
  * The cursor never passes the server's `Date` at run start, and moves only past rows handled.

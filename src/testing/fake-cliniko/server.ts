@@ -23,7 +23,7 @@ export interface FakeCliniko extends FakeClinikoCore {
 }
 
 /**
- * Starts a fake Cliniko on `127.0.0.1` and a free port, faithful to cliniko-api.md §12:
+ * Starts a fake Cliniko on `127.0.0.1` and a free port, faithful to `docs/cliniko-api-notes.md`:
  * Basic auth with the key as username (shard suffix optional, a wrong shard is a plain-text
  * 401), a required `User-Agent: App (email)`, list envelopes with absolute links, `q[]`
  * filters with per-endpoint whitelists, sorting, the archived/deleted rules, a fixed-window

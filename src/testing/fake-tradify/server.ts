@@ -60,7 +60,7 @@ async function serve(core: FakeTradifyCore, req: IncomingMessage, res: ServerRes
 /**
  * Starts the fake Tradify on 127.0.0.1 on a free port.
  *
- * It enforces tradify-api.md §9.2–§9.5 and DESIGN.md §1: auth, the §9.2 error body, cursor
+ * It enforces `docs/tradify-contract.md`: auth, the contract's error body, cursor
  * paging, `Idempotency-Key` replay (24 h on the server clock; the same key with a different
  * method, path or body is 422 `idempotency_mismatch`), `externalReference` conflicts (409
  * with `existingId`), the invoice state graph (409 `invalid_state`), exact per-line GST
