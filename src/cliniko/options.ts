@@ -57,6 +57,7 @@ export interface ResolvedClinikoOptions {
   clock: Clock;
   retry: Partial<RetryOptions> | undefined;
   random: (() => number) | undefined;
+  maxResponseBytes: number | undefined;
 }
 
 const USER_AGENT_PATTERN = /^[^\s(](.*\S)?\s*\(\s*[^\s()@]+@[^\s()@]+\.[^\s()@]+\s*\)$/;
@@ -87,5 +88,6 @@ export function resolveClinikoOptions(options: ClinikoClientOptions): ResolvedCl
     clock: options.clock ?? systemClock,
     retry: options.retry,
     random: options.random,
+    maxResponseBytes: options.maxResponseBytes,
   };
 }
