@@ -25,7 +25,8 @@ export interface ClinikoClientOptions extends HttpTransportOptions {
    */
   userAgent: string;
   /**
-   * Override the API base URL (fakes, proxies). Must be `https:` unless loopback.
+   * Override the API base URL (fakes, proxies). Must be `https:` unless loopback, with no
+   * credentials (`user:password@`) and no query string.
    * @defaultValue `https://api.<shard>.cliniko.com/v1`, the shard taken from the key's suffix (none → `au1`)
    */
   baseUrl?: string | undefined;

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../src/core/http.js';
 import { ClinikoClient } from '../../src/cliniko/client.js';
 import { HttpTradifyClient } from '../../src/tradify/http-client.js';
-import { RedirectError, isApiError, isRedirectError, isTransientError } from '../../src/core/errors.js';
+import { isApiError, isRedirectError, isTransientError, type RedirectError } from '../../src/core/errors.js';
 import { InstantClock, MemoryLogger, USER_AGENT, uniqueKey } from '../cliniko/helpers.js';
 import { wireCustomer } from '../tradify/helpers.js';
 import { json, redirect, startLoopbackServer, type LoopbackServer } from './loopback-server.js';
@@ -105,7 +105,7 @@ describe('cross-origin redirects are never followed', () => {
     expectNamesOriginNotKey(error, 308, foreign.origin, secret);
   });
 
-  it('an https: → http: downgrade on the same host is another origin', async () => {
+  it('another scheme or port on the same host is another origin', async () => {
     const api = await serve((req, res) => redirect(res, 302, `https://127.0.0.1:1/v1/x`));
     const http = createHttpClient({ api: 'cliniko', baseUrl: `${api.origin}/v1`, headers: {}, limiterKey: uniqueKey('scheme'), requestsPerMinute: 60_000, clock: new InstantClock(), logger: new MemoryLogger() });
     const error = await rejection(http.request({ method: 'GET', path: '/x' }));
