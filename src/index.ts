@@ -20,6 +20,8 @@ export {
   ServerError,
   ConnectionError,
   TimeoutError,
+  RedirectError,
+  ResponseTooLargeError,
   AbortError,
   ResponseValidationError,
   ConfigError,
@@ -34,6 +36,8 @@ export {
   isRateLimitError,
   isServerError,
   isResponseValidationError,
+  isRedirectError,
+  isResponseTooLargeError,
   isConfigError,
   isAbortError,
   isTransientError,
@@ -45,6 +49,8 @@ export type {
   ApiErrorInit,
   FieldIssue,
   ValidationIssue,
+  RedirectErrorInit,
+  RedirectRefusal,
 } from './core/errors.js';
 
 // --- core: http, logger, clock ---

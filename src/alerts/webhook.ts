@@ -11,6 +11,7 @@ import { AbortError, ClinikoTradifyError, ConfigError } from '../core/errors.js'
 import type { ErrorCode } from '../core/errors.js';
 import { defaultLogger } from '../core/logger.js';
 import type { Logger } from '../core/logger.js';
+import { isLoopbackHost } from '../core/redact.js';
 import type { Alert, Alerter } from '../sync/ports.js';
 import { alertLine } from './format.js';
 
@@ -40,8 +41,6 @@ export interface WebhookAlerterOptions {
   random?: (() => number) | undefined;
 }
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-
 function parseWebhookUrl(url: string): URL {
   let parsed: URL;
   try {
@@ -49,8 +48,7 @@ function parseWebhookUrl(url: string): URL {
   } catch {
     throw new ConfigError('url', 'WebhookAlerter: the webhook url is not a valid URL (value not shown: it is a secret).');
   }
-  const loopback = LOOPBACK_HOSTS.has(parsed.hostname) || parsed.hostname.startsWith('127.');
-  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && loopback)) {
+  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname))) {
     throw new ConfigError('url', 'WebhookAlerter: the webhook url must use https: (plain http: only for loopback).');
   }
   return parsed;

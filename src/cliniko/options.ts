@@ -25,7 +25,8 @@ export interface ClinikoClientOptions extends HttpTransportOptions {
    */
   userAgent: string;
   /**
-   * Override the API base URL (fakes, proxies). Must be `https:` unless loopback.
+   * Override the API base URL (fakes, proxies). Must be `https:` unless loopback, with no
+   * credentials (`user:password@`) and no query string.
    * @defaultValue `https://api.<shard>.cliniko.com/v1`, the shard taken from the key's suffix (none → `au1`)
    */
   baseUrl?: string | undefined;
@@ -57,6 +58,7 @@ export interface ResolvedClinikoOptions {
   clock: Clock;
   retry: Partial<RetryOptions> | undefined;
   random: (() => number) | undefined;
+  maxResponseBytes: number | undefined;
 }
 
 const USER_AGENT_PATTERN = /^[^\s(](.*\S)?\s*\(\s*[^\s()@]+@[^\s()@]+\.[^\s()@]+\s*\)$/;
@@ -87,5 +89,6 @@ export function resolveClinikoOptions(options: ClinikoClientOptions): ResolvedCl
     clock: options.clock ?? systemClock,
     retry: options.retry,
     random: options.random,
+    maxResponseBytes: options.maxResponseBytes,
   };
 }

@@ -71,6 +71,7 @@ export class HttpTradifyClient implements TradifyPort {
       clock: options.clock,
       retry: options.retry,
       random: options.random,
+      maxResponseBytes: options.maxResponseBytes,
     });
     this.capabilities = Object.freeze({ ...TRADIFY_DEFAULTS.capabilities, ...options.capabilities });
     const ctx: TradifyResourceContext = {
