@@ -6,6 +6,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { ClinikoTradifyError } from '../core/errors.js';
 import type {
@@ -118,6 +119,20 @@ function readSchemaStamp(db: Db, path: string): Row | undefined {
 const stateFile = (path: string) => ({ setting: 'path', name: `The state file ${path}` });
 
 /**
+ * Check the schema through a read-only connection. Used when a WAL file is present: the last
+ * read-write connection to close would checkpoint that WAL into the file, which must not happen
+ * to a file from a newer release.
+ */
+function assertSchemaKnownReadOnly(path: string, timeout: number): void {
+  const reader = new Database(path, { readonly: true, fileMustExist: true, timeout });
+  try {
+    assertSchemaNotNewer(readSchemaStamp(reader, path), SQLITE_MIGRATIONS.length, stateFile(path));
+  } finally {
+    reader.close();
+  }
+}
+
+/**
  * Bring the file to the latest schema in one transaction, recording which release did it. The
  * version is checked again inside the transaction, before any DDL, in case another process
  * upgraded the file since it was opened.
@@ -143,10 +158,14 @@ function migrate(db: Db, path: string): void {
  * is its mode set, WAL turned on and the schema migrated.
  */
 function openChecked(path: string, busyTimeoutMs: number): Db {
-  if (isFilePath(path)) checkStateFile(path);
+  const timeout = Math.max(0, Math.floor(busyTimeoutMs));
+  if (isFilePath(path)) {
+    checkStateFile(path);
+    if (existsSync(`${path}-wal`)) assertSchemaKnownReadOnly(path, timeout);
+  }
   const db = new Database(path);
   try {
-    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+    db.pragma(`busy_timeout = ${timeout}`);
     assertSchemaNotNewer(readSchemaStamp(db, path), SQLITE_MIGRATIONS.length, stateFile(path));
     if (isFilePath(path)) makeStateFilesPrivate(path);
     db.pragma('journal_mode = WAL');

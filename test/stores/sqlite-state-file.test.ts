@@ -3,11 +3,12 @@
  * file (or nothing) is accepted, a symlink never, the mode is changed only after the checks, and
  * a file from a newer schema is refused with nothing written.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { isConfigError } from '../../src/core/errors.js';
@@ -151,6 +152,22 @@ describe('SqliteStateStore: a state file from a newer version', () => {
     const path = await stateFile(freshDir(), 0o600);
     stampNewer(path, SQLITE_MIGRATIONS.length + 1);
     expectConfigError(refusal(path), new RegExp(`schema version ${SQLITE_MIGRATIONS.length + 1}\\b`));
+  });
+
+  it('is refused after the newer version was killed with its stamp only in the WAL, and the WAL is not checkpointed into the file', async () => {
+    const path = await stateFile(freshDir(), 0o600);
+    const newer = `
+      const Database = require('better-sqlite3');
+      const db = new Database(process.argv[1]);
+      db.pragma('journal_mode = WAL');
+      db.pragma('wal_autocheckpoint = 0');
+      db.prepare("UPDATE schema_version SET version = 999, package_version = '9.9.9'").run();
+      process.kill(process.pid, 'SIGKILL');`;
+    spawnSync(process.execPath, ['-e', newer, path], { cwd: fileURLToPath(new URL('../..', import.meta.url)) });
+    expect(existsSync(`${path}-wal`)).toBe(true);
+    const before = { file: digest(path), wal: digest(`${path}-wal`) };
+    expectConfigError(refusal(path), /schema version 999, cliniko-tradify 9\.9\.9/);
+    expect({ file: digest(path), wal: digest(`${path}-wal`) }).toEqual(before);
   });
 
   it('is refused while the newer version still has it open (its stamp only in the WAL), and its schema is left as it made it', async () => {
