@@ -51,6 +51,7 @@ import {
   pageLimit,
   releaseLeaseState,
   renewLeaseState,
+  takeoverReason,
   throwIfAborted,
   timestampMs,
   toLease,
@@ -158,7 +159,16 @@ export class MemoryStateStore implements StateStore {
 
   async acquireLease(accountId: string, options: AcquireLeaseOptions): Promise<Lease> {
     const data = this.#account(accountId, options.signal);
-    data.lease = acquireLeaseState(accountId, data.lease, options, this.#clock());
+    const now = this.#clock();
+    const previous = data.lease;
+    data.lease = acquireLeaseState(accountId, previous, options, now);
+    const reason = options.reentrantToken === undefined ? takeoverReason(previous, now, false) : undefined;
+    if (reason) {
+      // Only a lease holder runs, so the runs still `running` are the expired holder's.
+      for (const { run } of data.runs.values()) {
+        if (run.status === 'running') Object.assign(run, { status: 'aborted', finishedAt: now, endReason: reason });
+      }
+    }
     return toLease(accountId, data.lease);
   }
 
@@ -533,6 +543,7 @@ export class MemoryStateStore implements StateStore {
       entry.run.status = result.status;
       entry.run.finishedAt = this.#clock();
       entry.run.summary = clone(result.summary);
+      entry.run.endReason = undefined;
       return clone(entry.run);
     },
     get: async (accountId: string, runId: string, options?: StoreCallOptions): Promise<RunRecord | undefined> => {

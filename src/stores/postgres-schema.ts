@@ -106,4 +106,9 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX worker_claims_by_heartbeat ON {schema}.worker_claims (heartbeat_at);
   `,
+  // 3: why the store ended a run (a takeover from a dead holder); the release that last migrated the schema
+  `
+  ALTER TABLE {schema}.runs ADD COLUMN end_reason text;
+  ALTER TABLE {schema}.schema_version ADD COLUMN package_version text;
+  `,
 ];

@@ -147,6 +147,7 @@ export function rowMappers(decode: ColumnDecoding): RowMappers {
       startedAt: Number(r.started_at),
       finishedAt: num(r.finished_at),
       summary: decode.json<Record<string, JsonValue> | undefined>(r.summary, undefined),
+      endReason: str(r.end_reason) as RunRecord['endReason'],
     }),
     toStaging: (r) => {
       const row: StagingRow = {

@@ -98,4 +98,9 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX staging_by_key_in_order ON staging (account_id, run_id, side, kind, key, id_len, id);
   CREATE INDEX links_by_cliniko ON links (account_id, kind, cliniko_id, seq);
   `,
+  // 3: why the store ended a run (a takeover from a dead holder); the release that last migrated the file
+  `
+  ALTER TABLE runs ADD COLUMN end_reason TEXT;
+  ALTER TABLE schema_version ADD COLUMN package_version TEXT;
+  `,
 ];

@@ -360,6 +360,13 @@ export interface RunRecord {
   finishedAt: number | undefined;
   /** Counters and ids only (created, updated, requests, cursors…). */
   summary: Record<string, JsonValue> | undefined;
+  /**
+   * Set when the store itself ended the run (status `aborted`, `finishedAt` the moment it did):
+   * another process took the account's lease over because the run's lease expired
+   * (`'lease-expired'`) or, in a SQLite store, because its process on this host had died
+   * (`'holder-died'`). Undefined for a run that ended itself.
+   */
+  endReason?: 'lease-expired' | 'holder-died' | undefined;
 }
 
 /** Filters of {@link StateStore.runs}`.list`; newest first. */
@@ -485,7 +492,9 @@ export interface StateStore {
    *
    * Free or expired → a new lease with a token greater than any before. Held and live →
    * `LeaseHeldError` (even for the same owner), unless `reentrantToken` is the live token, which
-   * returns the same lease with `depth + 1`.
+   * returns the same lease with `depth + 1`. Taking over a lease that was never released (it
+   * expired, or its holder died) ends the account's `running` runs as `aborted`, in the same
+   * transaction: only a lease holder runs, so those runs belong to the dead holder.
    *
    * @throws LeaseHeldError when another holder's lease is live.
    * @throws LeaseLostError when `reentrantToken` is not the live token.
@@ -588,7 +597,7 @@ export interface StateStore {
   readonly runs: {
     /** Record a run as `running`. */
     start(accountId: string, run: { kind: string; id?: string | undefined }, options?: StoreCallOptions): Promise<RunRecord>;
-    /** Record its end. Returns `undefined` for an unknown id. */
+    /** Record its end (also over an `aborted` set at a takeover, clearing `endReason`). Returns `undefined` for an unknown id. */
     finish(
       accountId: string,
       runId: string,

@@ -182,6 +182,38 @@ export function runStateStoreConformance(runner: ConformanceRunner, makeStore: S
       });
     });
 
+    describe('runs of a dead lease holder', () => {
+      test('taking over an expired lease ends the running runs as aborted, with when and why', async ({ store, advance, now }) => {
+        await acquire(store);
+        const done = await store.runs.start(ACCOUNT, { kind: 'sync', id: 'done' });
+        await store.runs.finish(ACCOUNT, done.id, { status: 'succeeded' });
+        const dead = await store.runs.start(ACCOUNT, { kind: 'sync', id: 'dead' });
+        const elsewhere = await store.runs.start(OTHER, { kind: 'sync', id: 'elsewhere' });
+        advance(TTL + 1);
+        await acquire(store, ACCOUNT, 'host:2:b');
+        const aborted = await store.runs.get(ACCOUNT, dead.id);
+        expect(aborted?.status).toBe('aborted');
+        expect(aborted?.finishedAt).toBe(now());
+        expect(aborted?.endReason).toBe('lease-expired');
+        expect((await store.runs.list(ACCOUNT, { status: 'running' })).items).toHaveLength(0);
+        expect((await store.runs.get(ACCOUNT, done.id))?.status).toBe('succeeded');
+        expect((await store.runs.get(ACCOUNT, done.id))?.endReason).toBeUndefined();
+        expect((await store.runs.get(OTHER, elsewhere.id))?.status).toBe('running');
+      });
+
+      test('a refused acquisition, a re-entry and a nested release leave the holder’s run running', async ({ store, advance }) => {
+        const lease = await acquire(store);
+        const run = await store.runs.start(ACCOUNT, { kind: 'sync' });
+        await expectRejects(acquire(store, ACCOUNT, 'host:2:b'), 'LeaseHeldError');
+        await store.acquireLease(ACCOUNT, { owner: 'host:1:a', ttlMs: TTL, reentrantToken: lease.token });
+        await store.releaseLease(ACCOUNT, lease.token);
+        advance(TTL - 1);
+        await store.renewLease(ACCOUNT, lease.token, TTL);
+        expect((await store.runs.get(ACCOUNT, run.id))?.status).toBe('running');
+        expect((await store.runs.get(ACCOUNT, run.id))?.endReason).toBeUndefined();
+      });
+    });
+
     describe('commitPage', () => {
       test('is all or nothing: one bad element leaves the store untouched', async ({ store }) => {
         const { token } = await acquire(store);
