@@ -272,6 +272,8 @@ export type {
   RunStatus,
   RunListOptions,
   AlertIncident,
+  AlertDelivery,
+  IncidentListFilter,
   SavedPlan,
   StagingRow,
   StagingSide,

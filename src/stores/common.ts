@@ -7,7 +7,7 @@
 
 import { hostname } from 'node:os';
 import { AbortError, ClinikoTradifyError, LeaseHeldError, LeaseLostError } from '../core/errors.js';
-import type { Lease, PageCommit, PageOptions } from '../sync/ports.js';
+import type { AlertIncident, Lease, PageCommit, PageOptions } from '../sync/ports.js';
 
 /** Default and maximum page sizes of list methods. */
 export const DEFAULT_PAGE_LIMIT = 100;
@@ -193,4 +193,9 @@ export function decodeCursor(cursor: string): string[] {
     // fall through
   }
   throw invalidInput('the paging cursor is not one this store issued');
+}
+
+/** Whether some destination's delivery of the incident's alert failed (it is to be sent again). */
+export function isUndelivered(incident: AlertIncident): boolean {
+  return Object.values(incident.deliveries ?? {}).some((d) => d.status === 'failed');
 }

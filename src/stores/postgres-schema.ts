@@ -106,4 +106,11 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX worker_claims_by_heartbeat ON {schema}.worker_claims (heartbeat_at);
   `,
+  // 3: alert delivery per destination, so a failed delivery is sent again instead of counting as alerted
+  `
+  ALTER TABLE {schema}.incidents ADD COLUMN alert jsonb;
+  ALTER TABLE {schema}.incidents ADD COLUMN deliveries jsonb;
+  ALTER TABLE {schema}.incidents ADD COLUMN undelivered boolean NOT NULL DEFAULT false;
+  CREATE INDEX incidents_undelivered ON {schema}.incidents (account_id, first_seen_at) WHERE undelivered;
+  `,
 ];

@@ -98,4 +98,11 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX staging_by_key_in_order ON staging (account_id, run_id, side, kind, key, id_len, id);
   CREATE INDEX links_by_cliniko ON links (account_id, kind, cliniko_id, seq);
   `,
+  // 3: alert delivery per destination, so a failed delivery is sent again instead of counting as alerted
+  `
+  ALTER TABLE incidents ADD COLUMN alert TEXT;
+  ALTER TABLE incidents ADD COLUMN deliveries TEXT;
+  ALTER TABLE incidents ADD COLUMN undelivered INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX incidents_undelivered ON incidents (account_id, first_seen_at) WHERE undelivered = 1;
+  `,
 ];
