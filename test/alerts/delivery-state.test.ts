@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CallbackAlerter } from '../../src/alerts/callback.js';
 import { ConsoleAlerter } from '../../src/alerts/console.js';
 import { DedupingAlerter, alertFingerprint } from '../../src/alerts/dedupe.js';
@@ -78,6 +78,24 @@ describe('DedupingAlerter over a webhook that fails, then recovers', () => {
       expect(logger.lines.join('\n')).not.toContain('127.0.0.1');
     });
   }
+
+  it('with no logger given anywhere, reports the failure once on the console, as one line without the URL', async () => {
+    const printed = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const dedupe = new DedupingAlerter({ alerter: new WebhookAlerter({ url: hook.url, retries: 0, clock: instantClock }), store: new MemoryStateStore() });
+      hook.status = 500;
+      await dedupe.notify(outage());
+      await dedupe.notify(outage());
+      expect(printed).toHaveBeenCalledTimes(1);
+      const args = printed.mock.calls[0]!;
+      expect(args).toHaveLength(1);
+      expect(String(args[0])).not.toMatch(/[\r\n]/);
+      expect(String(args[0])).toContain('"destination":"webhook"');
+      expect(String(args[0])).not.toContain('secret-token-canary');
+    } finally {
+      printed.mockRestore();
+    }
+  });
 
   it('re-sends an undelivered alert whose incident has since been resolved, once, as it was raised', async () => {
     const store = new MemoryStateStore();
