@@ -7,11 +7,11 @@
  */
 import { systemClock } from '../core/clock.js';
 import type { Clock } from '../core/clock.js';
-import { defaultLogger } from '../core/logger.js';
+import { defaultLogger, silentLogger } from '../core/logger.js';
 import type { Logger } from '../core/logger.js';
 import { sha256 } from '../sync/hash.js';
 import type { Alert, AlertDelivery, AlertIncident, AlertSeverity, Alerter, StateStore } from '../sync/ports.js';
-import { deliveryHooks, destinationOf, failureCode } from './delivery.js';
+import { ALERT_DELIVERY, deliveryHooks, destinationOf, failureCode } from './delivery.js';
 import type { AlertDeliveryHooks } from './delivery.js';
 
 /** The most record ids an aggregated alert keeps. */
@@ -96,8 +96,8 @@ export interface AlertSendResult {
   errorCode?: string | undefined;
 }
 
-/** The most undelivered alerts one {@link DedupingAlerter.retryUndelivered} call re-sends. */
-export const MAX_ALERT_RETRIES_PER_CALL = 20;
+/** The most undelivered alerts one `retryUndelivered` call re-sends (the rest wait for the next). */
+const MAX_RETRIES_PER_CALL = 20;
 
 interface Attempt {
   result: AlertSendResult;
@@ -170,14 +170,14 @@ export class DedupingAlerter implements Alerter {
 
   /**
    * Sends again, oldest incident first, the account's alerts whose delivery here failed (at most
-   * {@link MAX_ALERT_RETRIES_PER_CALL}), whether their incident is still open or since resolved.
+   * 20 a call), whether their incident is still open or since resolved.
    * Stops at the first failure (the destination is still down); that one is not logged again.
    */
   async retryUndelivered(accountId: string, options: { signal?: AbortSignal | undefined } = {}): Promise<AlertSendResult[]> {
     const undelivered = await this.#store.incidents.list(accountId, { undelivered: true }, options);
     const due = undelivered.filter((i) => i.alert !== undefined && i.deliveries?.[this.name]?.status === 'failed');
     const results: AlertSendResult[] = [];
-    for (const incident of due.slice(0, MAX_ALERT_RETRIES_PER_CALL)) {
+    for (const incident of due.slice(0, MAX_RETRIES_PER_CALL)) {
       const attempt = await this.#attempt(incident.alert!, incident.deliveries?.[this.name], options.signal);
       const delivered = attempt.result.status === 'delivered';
       const deliveries = { ...incident.deliveries, [this.name]: attempt.delivery };
@@ -186,6 +186,18 @@ export class DedupingAlerter implements Alerter {
       if (!delivered) break;
     }
     return results;
+  }
+
+  /**
+   * @internal When the engine wraps this deduper in its own, a failure here must reach it too
+   * (already logged here, so the outer one stays quiet).
+   */
+  [ALERT_DELIVERY](): AlertDeliveryHooks {
+    const deliver = async (alert: Alert, options: { signal?: AbortSignal | undefined }): Promise<void> => {
+      const { result, error } = await this.#send(alert, options.signal);
+      if (result.status === 'failed') throw error;
+    };
+    return { deliver, logger: silentLogger, throwOnFailure: this.#hooks.throwOnFailure };
   }
 
   async #send(alert: Alert, signal: AbortSignal | undefined): Promise<Attempt> {

@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CallbackAlerter } from '../../src/alerts/callback.js';
+import { DedupingAlerter } from '../../src/alerts/dedupe.js';
 import { WebhookAlerter } from '../../src/alerts/webhook.js';
 import { AbortError } from '../../src/core/errors.js';
 import type { Clock } from '../../src/core/clock.js';
@@ -91,6 +92,24 @@ describe('an outage alert during a webhook outage', () => {
     expect(outages(hook.accepted)).toEqual([raised]);
     expect(await outageIncident(h)).toMatchObject({ state: 'resolved', deliveries: { webhook: { status: 'delivered' } } });
     expect(await h.store.incidents.list('default', { undelivered: true })).toEqual([]);
+  });
+});
+
+describe('an engine given a DedupingAlerter of its own', () => {
+  it('still learns of the failed delivery: delivered once after the recovery, logged once', async () => {
+    h = await startHarness({ engine: QUICK_RETRIES });
+    const webhook = new WebhookAlerter({ url: hook.url, retries: 0, clock: instantClock });
+    const engine = h.newEngine({ alerter: new DedupingAlerter({ alerter: webhook, store: h.store, logger: h.logger }) });
+    h.ft.faults.set({ down: true });
+    hook.status = 500;
+    await engine.run();
+    expect(await outageIncident(h)).toMatchObject({ lastAlertedAt: undefined, deliveries: { webhook: { status: 'failed' } } });
+    hook.status = 200;
+    await engine.run();
+    await engine.run();
+    expect(outages(hook.accepted)).toHaveLength(1);
+    expect(await outageIncident(h)).toMatchObject({ deliveries: { webhook: { status: 'delivered' } } });
+    expect(alertProblems(h.logger)).toHaveLength(1);
   });
 });
 
