@@ -206,7 +206,7 @@ export class DedupingAlerter implements Alerter {
     const open = existing?.state === 'open' ? existing : undefined;
     const deliveries = open ? deliveriesOf(open, this.name) : {};
     const previous = deliveries[this.name];
-    const attempt = this.#isDue(previous, now) ? await this.#attempt(alert, previous, signal) : { result: { status: 'suppressed' as const, destination: this.name }, delivery: previous! };
+    const attempt = this.#isDue(previous, now) ? await this.#attempt(alert, previous, signal) : this.#suppressed(previous!);
     const incident: AlertIncident = {
       fingerprint: alert.fingerprint,
       firstSeenAt: open?.firstSeenAt ?? now,
@@ -219,6 +219,10 @@ export class DedupingAlerter implements Alerter {
     };
     await this.#store.incidents.put(alert.accountId, incident, { signal });
     return attempt;
+  }
+
+  #suppressed(delivered: AlertDelivery): Attempt {
+    return { result: { status: 'suppressed', destination: this.name }, delivery: delivered };
   }
 
   #isDue(previous: AlertDelivery | undefined, now: number): boolean {

@@ -62,20 +62,24 @@ export class RunAlerts {
     const alerts = this.build(accountId, runId, at);
     if (!alerter) return alerts;
     const deduper = new DedupingAlerter({ alerter, store, logger, clock: { now: () => Date.parse(at) } });
-    let destinationDown = false;
-    for (const alert of alerts) {
-      const result = await deduper.send(alert, { signal }).catch(() => {
-        logger.warn('could not record an alert incident', { kind: alert.kind, runId });
-        return undefined;
-      });
-      if (result?.status === 'failed') destinationDown = true;
-    }
+    const allDelivered = await sendAll(deduper, alerts, logger, runId, signal);
     await deduper
       .resolveAbsent(accountId, alerts.map((a) => a.fingerprint), { kinds: RUN_ALERT_KINDS, signal })
       .catch(() => logger.warn('could not resolve old alert incidents', { runId }));
-    if (!destinationDown) await deduper.retryUndelivered(accountId, { signal }).catch(() => logger.warn('could not retry undelivered alerts', { runId }));
+    // a destination that just failed is still down: the earlier alerts wait for the next run
+    if (allDelivered) await deduper.retryUndelivered(accountId, { signal }).catch(() => logger.warn('could not retry undelivered alerts', { runId }));
     return alerts;
   }
+}
+
+/** Sends each alert through the deduper; whether none failed to be delivered. */
+async function sendAll(deduper: DedupingAlerter, alerts: readonly Alert[], logger: Logger, runId: string, signal: AbortSignal | undefined): Promise<boolean> {
+  let allDelivered = true;
+  for (const alert of alerts) {
+    const result = await deduper.send(alert, { signal }).catch(() => logger.warn('could not record an alert incident', { kind: alert.kind, runId }));
+    if (result?.status === 'failed') allDelivered = false;
+  }
+  return allDelivered;
 }
 
 /** The kinds a sync run raises (reconciliation manages its own incidents). */
