@@ -278,6 +278,8 @@ export type {
   RunStatus,
   RunListOptions,
   AlertIncident,
+  AlertDelivery,
+  IncidentListFilter,
   SavedPlan,
   StagingRow,
   StagingSide,
@@ -316,7 +318,7 @@ export type { IdempotencyKeyParts } from './sync/idempotency.js';
 
 // --- alerts -------------------------------------------------------------------------------
 export { ConsoleAlerter, CallbackAlerter, WebhookAlerter, DedupingAlerter, aggregateAlerts, alertFingerprint, MAX_ALERT_RECORD_IDS } from './alerts/index.js';
-export type { ConsoleAlerterOptions, AlertCallback, CallbackAlerterOptions, WebhookAlerterOptions, DedupingAlerterOptions } from './alerts/index.js';
+export type { ConsoleAlerterOptions, AlertCallback, CallbackAlerterOptions, WebhookAlerterOptions, DedupingAlerterOptions, AlertSendResult } from './alerts/index.js';
 // reconciliation reports and the scheduler
 export { ReconciliationReport, writeReportFiles, FINDING_KINDS } from './sync/report/index.js';
 export type {

@@ -7,12 +7,14 @@
  */
 import { systemClock } from '../core/clock.js';
 import type { Clock } from '../core/clock.js';
-import { AbortError, ClinikoTradifyError, ConfigError } from '../core/errors.js';
+import { AbortError, ClinikoTradifyError, ConfigError, isClinikoTradifyError } from '../core/errors.js';
 import type { ErrorCode } from '../core/errors.js';
 import { defaultLogger } from '../core/logger.js';
 import type { Logger } from '../core/logger.js';
 import { isLoopbackHost } from '../core/redact.js';
 import type { Alert, Alerter } from '../sync/ports.js';
+import { ALERT_DELIVERY, destinationName } from './delivery.js';
+import type { AlertDeliveryHooks } from './delivery.js';
 import { alertLine } from './format.js';
 
 /** Options of {@link WebhookAlerter}. */
@@ -33,10 +35,18 @@ export interface WebhookAlerterOptions {
   fetch?: typeof fetch | undefined;
   /** Sleep for the backoff (tests inject one). @defaultValue the system clock */
   clock?: Clock | undefined;
-  /** Where delivery failures are reported. @defaultValue the library's default logger */
+  /**
+   * Where delivery failures are reported. The engine reports there once per incident; without
+   * it, in the engine's logger. @defaultValue the library's default logger
+   */
   logger?: Logger | undefined;
-  /** Throw when every attempt failed, instead of logging. @defaultValue `false` */
+  /**
+   * Throw from `notify` when every attempt failed, instead of logging. Either way the engine
+   * records the alert as not delivered and sends it again on the next run. @defaultValue `false`
+   */
   throwOnFailure?: boolean | undefined;
+  /** The destination's name in the stored delivery state (never the URL). @defaultValue `'webhook'` */
+  name?: string | undefined;
   /** Source of randomness for the jitter, in [0, 1). @defaultValue `Math.random` */
   random?: (() => number) | undefined;
 }
@@ -79,9 +89,11 @@ interface AttemptFailure {
  * ```ts
  * const alerter = new WebhookAlerter({ url: process.env.SLACK_WEBHOOK_URL!, format: 'slack', retries: 3 });
  * ```
- * @throws ConfigError at construction when the URL is invalid or not `https:`.
+ * @throws ConfigError at construction when the URL is invalid or not `https:`, or `name` is not a plain name.
  */
 export class WebhookAlerter implements Alerter {
+  /** The destination's name in the stored delivery state. */
+  readonly name: string;
   readonly #url: URL;
   readonly #format: 'json' | 'slack';
   readonly #timeoutMs: number;
@@ -90,7 +102,7 @@ export class WebhookAlerter implements Alerter {
   readonly #headers: Record<string, string>;
   readonly #fetch: typeof fetch;
   readonly #clock: Clock;
-  readonly #logger: Logger;
+  readonly #logger: Logger | undefined;
   readonly #throw: boolean;
   readonly #random: () => number;
 
@@ -103,9 +115,10 @@ export class WebhookAlerter implements Alerter {
     this.#headers = { ...options.headers };
     this.#fetch = options.fetch ?? globalThis.fetch;
     this.#clock = options.clock ?? systemClock;
-    this.#logger = options.logger ?? defaultLogger;
+    this.#logger = options.logger;
     this.#throw = options.throwOnFailure ?? false;
     this.#random = options.random ?? Math.random;
+    this.name = destinationName(options.name, 'webhook');
   }
 
   /**
@@ -116,14 +129,24 @@ export class WebhookAlerter implements Alerter {
    * @throws AbortError when `signal` fires.
    */
   async notify(alert: Alert, options: { signal?: AbortSignal | undefined } = {}): Promise<void> {
+    try {
+      await this.#deliver(alert, options.signal);
+    } catch (error) {
+      if (this.#throw || !isClinikoTradifyError(error) || error.code === 'aborted') throw error;
+      (this.#logger ?? defaultLogger).error(error.message, { kind: alert.kind, fingerprint: alert.fingerprint, code: error.code });
+    }
+  }
+
+  /** Every attempt, then a `ClinikoTradifyError` (message without the URL) when none got through. */
+  async #deliver(alert: Alert, signal: AbortSignal | undefined): Promise<void> {
     const body = JSON.stringify(this.#format === 'slack' ? slackBody(alert) : jsonBody(alert));
     let failure: AttemptFailure | undefined;
     for (let attempt = 0; attempt <= this.#retries; attempt++) {
-      if (attempt > 0) await this.#clock.sleep(this.#backoff(attempt), options.signal);
-      failure = await this.#attempt(body, options.signal);
+      if (attempt > 0) await this.#clock.sleep(this.#backoff(attempt), signal);
+      failure = await this.#attempt(body, signal);
       if (!failure || !failure.retryable) break;
     }
-    if (failure) this.#fail(alert, failure);
+    if (failure) throw new ClinikoTradifyError(failure.code, `Webhook alert delivery failed: ${failure.detail} (after up to ${this.#retries + 1} attempts)`);
   }
 
   #backoff(attempt: number): number {
@@ -153,10 +176,9 @@ export class WebhookAlerter implements Alerter {
     }
   }
 
-  #fail(alert: Alert, failure: AttemptFailure): void {
-    const message = `Webhook alert delivery failed: ${failure.detail} (after up to ${this.#retries + 1} attempts)`;
-    if (this.#throw) throw new ClinikoTradifyError(failure.code, message);
-    this.#logger.error(message, { kind: alert.kind, fingerprint: alert.fingerprint, code: failure.code });
+  /** @internal */
+  [ALERT_DELIVERY](): AlertDeliveryHooks {
+    return { deliver: (alert, options) => this.#deliver(alert, options.signal), logger: this.#logger, throwOnFailure: this.#throw };
   }
 
   /** `util.inspect` and `console.log` show no URL or headers. */

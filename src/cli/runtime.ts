@@ -8,7 +8,7 @@ import { ConsoleAlerter } from '../alerts/console.js';
 import { WebhookAlerter } from '../alerts/webhook.js';
 import { ClinikoClient } from '../cliniko/client.js';
 import { ConfigError, isConfigError } from '../core/errors.js';
-import { silentLogger, type Logger } from '../core/logger.js';
+import { defaultLogger, silentLogger, type Logger } from '../core/logger.js';
 import { SyncEngine } from '../sync/engine.js';
 import type { Alerter, StateStore } from '../sync/ports.js';
 import { HttpTradifyClient } from '../tradify/http-client.js';
@@ -74,7 +74,8 @@ export async function openStore(config: CliConfig): Promise<StateStore> {
 function chooseAlerter(config: CliConfig): Alerter {
   if (config.alerter) return config.alerter;
   const url = config.webhookUrl;
-  return url === undefined ? new ConsoleAlerter() : naming('webhook', () => new WebhookAlerter({ url }));
+  // its failures reach the console even when the CLI keeps the library's other lines silent
+  return url === undefined ? new ConsoleAlerter() : naming('webhook', () => new WebhookAlerter({ url, logger: config.logger ?? defaultLogger }));
 }
 
 /**

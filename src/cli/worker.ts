@@ -27,6 +27,7 @@ import { WebhookAlerter } from '../alerts/webhook.js';
 import { ConfigError } from '../core/errors.js';
 import { parseDuration } from '../core/dates.js';
 import type { Logger, LogFields } from '../core/logger.js';
+import { defaultLogger } from '../core/logger.js';
 import type { AccountCredentials, StartWorkerOptions, WorkerAccount } from '../worker/worker.js';
 import type * as WorkerModule from '../worker/worker.js';
 import type { CliConfig } from './config.js';
@@ -170,7 +171,7 @@ export function workerOptions(ctx: CommandContext, config: CliConfig, options: W
   const env = ctx.io.env;
   for (const account of accounts) accountCredentialsFromEnv(account.id, env, config); // fail at start, not at 3 a.m.
   const logger = config.logger ?? noteLogger(ctx, ctx.options.verbose === true);
-  const alerter = config.alerter ?? (config.webhookUrl ? new WebhookAlerter({ url: config.webhookUrl }) : new ConsoleAlerter());
+  const alerter = config.alerter ?? (config.webhookUrl ? new WebhookAlerter({ url: config.webhookUrl, logger: config.logger ?? defaultLogger }) : new ConsoleAlerter());
   return {
     connectionString: workerDatabaseUrl(env),
     accounts,

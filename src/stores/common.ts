@@ -7,7 +7,7 @@
 
 import { hostname } from 'node:os';
 import { AbortError, ClinikoTradifyError, ConfigError, LeaseHeldError, LeaseLostError } from '../core/errors.js';
-import type { Lease, PageCommit, PageOptions, RunRecord } from '../sync/ports.js';
+import type { AlertIncident, Lease, PageCommit, PageOptions, RunRecord } from '../sync/ports.js';
 import { VERSION } from '../version.js';
 
 /** Default and maximum page sizes of list methods. */
@@ -224,4 +224,9 @@ export function assertSchemaNotNewer(stamp: Record<string, unknown> | undefined,
     where.setting,
     `${where.name} was written by a newer release (schema version ${version}${writer}); cliniko-tradify ${VERSION} reads schema versions up to ${latest}. Nothing was changed: upgrade cliniko-tradify to use it.`,
   );
+}
+
+/** Whether some destination's delivery of the incident's alert failed (it is to be sent again). */
+export function isUndelivered(incident: AlertIncident): boolean {
+  return Object.values(incident.deliveries ?? {}).some((d) => d.status === 'failed');
 }

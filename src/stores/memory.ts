@@ -9,6 +9,7 @@ import { ClinikoTradifyError } from '../core/errors.js';
 import type {
   AcquireLeaseOptions,
   AlertIncident,
+  IncidentListFilter,
   AuditEntry,
   AuditListOptions,
   DeadLetter,
@@ -56,6 +57,7 @@ import {
   timestampMs,
   toLease,
   validatePageCommit,
+  isUndelivered,
   type LeaseState,
 } from './common.js';
 
@@ -572,9 +574,10 @@ export class MemoryStateStore implements StateStore {
     put: async (accountId: string, incident: AlertIncident, options?: StoreCallOptions): Promise<void> => {
       this.#account(accountId, options?.signal).incidents.set(incident.fingerprint, clone(incident));
     },
-    list: async (accountId: string, filter?: { state?: 'open' | 'resolved' | undefined }, options?: StoreCallOptions): Promise<AlertIncident[]> =>
+    list: async (accountId: string, filter?: IncidentListFilter, options?: StoreCallOptions): Promise<AlertIncident[]> =>
       [...this.#account(accountId, options?.signal).incidents.values()]
         .filter((i) => filter?.state === undefined || i.state === filter.state)
+        .filter((i) => !filter?.undelivered || isUndelivered(i))
         .sort((a, b) => a.firstSeenAt - b.firstSeenAt)
         .map(clone),
   };

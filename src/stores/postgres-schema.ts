@@ -106,9 +106,14 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX worker_claims_by_heartbeat ON {schema}.worker_claims (heartbeat_at);
   `,
-  // 3: why the store ended a run (a takeover from a dead holder); the release that last migrated the schema
+  // 3: why the store ended a run and the release that last migrated the schema;
+  // alert delivery per destination, so a failed delivery is sent again instead of counting as alerted
   `
   ALTER TABLE {schema}.runs ADD COLUMN end_reason text;
   ALTER TABLE {schema}.schema_version ADD COLUMN package_version text;
+  ALTER TABLE {schema}.incidents ADD COLUMN alert jsonb;
+  ALTER TABLE {schema}.incidents ADD COLUMN deliveries jsonb;
+  ALTER TABLE {schema}.incidents ADD COLUMN undelivered boolean NOT NULL DEFAULT false;
+  CREATE INDEX incidents_undelivered ON {schema}.incidents (account_id, first_seen_at) WHERE undelivered;
   `,
 ];

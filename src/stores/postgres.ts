@@ -12,6 +12,7 @@ import { ClinikoTradifyError, ConfigError, LeaseHeldError, LeaseLostError } from
 import type {
   AcquireLeaseOptions,
   AlertIncident,
+  IncidentListFilter,
   AuditEntry,
   AuditListOptions,
   DeadLetter,
@@ -43,7 +44,7 @@ import type {
   StreamCursor,
   TradifyIndexEntry,
 } from '../sync/ports.js';
-import { assertSchemaNotNewer, decodeCursor, encodeCursor, invalidInput, pageLimit, throwIfAborted, timestampMs, validatePageCommit } from './common.js';
+import { assertSchemaNotNewer, decodeCursor, encodeCursor, invalidInput, isUndelivered, pageLimit, throwIfAborted, timestampMs, validatePageCommit } from './common.js';
 import { pageBySeq, rowMappers, type Row } from './rows.js';
 import { POSTGRES_MIGRATIONS } from './postgres-schema.js';
 import { VERSION } from '../version.js';
@@ -777,17 +778,30 @@ export class PostgresStateStore implements StateStore {
     },
     put: async (accountId: string, i: AlertIncident, options?: StoreCallOptions): Promise<void> => {
       await this.#query(
-        `INSERT INTO {s}.incidents (account_id, fingerprint, first_seen_at, last_seen_at, last_alerted_at, count, state) VALUES ($1, $2, $3, $4, $5, $6, $7)
+        `INSERT INTO {s}.incidents (account_id, fingerprint, first_seen_at, last_seen_at, last_alerted_at, count, state, alert, deliveries, undelivered)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10)
          ON CONFLICT (account_id, fingerprint) DO UPDATE SET first_seen_at = excluded.first_seen_at, last_seen_at = excluded.last_seen_at,
-           last_alerted_at = excluded.last_alerted_at, count = excluded.count, state = excluded.state`,
-        [accountId, i.fingerprint, i.firstSeenAt, i.lastSeenAt, i.lastAlertedAt ?? null, i.count, i.state],
+           last_alerted_at = excluded.last_alerted_at, count = excluded.count, state = excluded.state,
+           alert = excluded.alert, deliveries = excluded.deliveries, undelivered = excluded.undelivered`,
+        [
+          accountId,
+          i.fingerprint,
+          i.firstSeenAt,
+          i.lastSeenAt,
+          i.lastAlertedAt ?? null,
+          i.count,
+          i.state,
+          jsonParam(i.alert),
+          jsonParam(i.deliveries),
+          isUndelivered(i),
+        ],
         options?.signal,
       );
     },
-    list: async (accountId: string, filter?: { state?: 'open' | 'resolved' | undefined }, options?: StoreCallOptions): Promise<AlertIncident[]> => {
+    list: async (accountId: string, filter?: IncidentListFilter, options?: StoreCallOptions): Promise<AlertIncident[]> => {
       const rows = await this.#query(
-        'SELECT * FROM {s}.incidents WHERE account_id = $1 AND ($2::text IS NULL OR state = $2) ORDER BY first_seen_at, fingerprint',
-        [accountId, filter?.state ?? null],
+        'SELECT * FROM {s}.incidents WHERE account_id = $1 AND ($2::text IS NULL OR state = $2) AND (NOT $3::boolean OR undelivered) ORDER BY first_seen_at, fingerprint',
+        [accountId, filter?.state ?? null, filter?.undelivered === true],
         options?.signal,
       );
       return rows.map(toIncident);

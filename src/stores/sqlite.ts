@@ -12,6 +12,7 @@ import { ClinikoTradifyError } from '../core/errors.js';
 import type {
   AcquireLeaseOptions,
   AlertIncident,
+  IncidentListFilter,
   AuditEntry,
   AuditListOptions,
   DeadLetter,
@@ -59,6 +60,7 @@ import {
   takeoverReason,
   toLease,
   validatePageCommit,
+  isUndelivered,
   type LeaseState,
   type TakeoverReason,
 } from './common.js';
@@ -686,15 +688,26 @@ export class SqliteStateStore implements StateStore {
     put: async (accountId: string, i: AlertIncident, options?: StoreCallOptions): Promise<void> => {
       this.#use(options?.signal)
         .prepare(
-          `INSERT OR REPLACE INTO incidents (account_id, fingerprint, first_seen_at, last_seen_at, last_alerted_at, count, state)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT OR REPLACE INTO incidents (account_id, fingerprint, first_seen_at, last_seen_at, last_alerted_at, count, state, alert, deliveries, undelivered)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(accountId, i.fingerprint, i.firstSeenAt, i.lastSeenAt, i.lastAlertedAt ?? null, i.count, i.state);
+        .run(
+          accountId,
+          i.fingerprint,
+          i.firstSeenAt,
+          i.lastSeenAt,
+          i.lastAlertedAt ?? null,
+          i.count,
+          i.state,
+          i.alert ? JSON.stringify(i.alert) : null,
+          i.deliveries ? JSON.stringify(i.deliveries) : null,
+          isUndelivered(i) ? 1 : 0,
+        );
     },
-    list: async (accountId: string, filter?: { state?: 'open' | 'resolved' | undefined }, options?: StoreCallOptions): Promise<AlertIncident[]> => {
+    list: async (accountId: string, filter?: IncidentListFilter, options?: StoreCallOptions): Promise<AlertIncident[]> => {
       const rows = this.#use(options?.signal)
-        .prepare('SELECT * FROM incidents WHERE account_id = ? AND (? IS NULL OR state = ?) ORDER BY first_seen_at, fingerprint')
-        .all(accountId, ...twice(filter?.state)) as Row[];
+        .prepare('SELECT * FROM incidents WHERE account_id = ? AND (? IS NULL OR state = ?) AND (? = 0 OR undelivered = 1) ORDER BY first_seen_at, fingerprint')
+        .all(accountId, ...twice(filter?.state), filter?.undelivered ? 1 : 0) as Row[];
       return rows.map(toIncident);
     },
   };

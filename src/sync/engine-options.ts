@@ -11,6 +11,7 @@ import { DEFAULT_TIME_ZONE, isValidTimeZone, parseDuration } from '../core/dates
 import { resolveMappingConfig, type MappingConfig, type ResolvedMappingConfig } from '../mapping/config.js';
 import type { TradifyPort } from '../tradify/port.js';
 import type { Alerter, RetryPolicy, StateStore } from './ports.js';
+import { destinationOf } from '../alerts/delivery.js';
 import { ExponentialBackoffRetryPolicy } from './retry-policy.js';
 import type { ClinikoSourceClient } from './streams/source.js';
 
@@ -110,6 +111,12 @@ function resolveAccountId(value: string | undefined): string {
   return value;
 }
 
+/** The alerter, once its destination name is known to be usable as a key of delivery state. */
+function checkedAlerter(alerter: Alerter | undefined): Alerter | undefined {
+  if (alerter) destinationOf(alerter);
+  return alerter;
+}
+
 /**
  * Validates the options and fills in the defaults.
  *
@@ -131,7 +138,7 @@ export function resolveEngineOptions(options: SyncEngineOptions, defaultAlerter?
     store: options.store,
     mapping: resolveMappingConfig(options.mapping ?? {}),
     retryPolicy: options.retryPolicy ?? new ExponentialBackoffRetryPolicy(),
-    alerter: options.alerter ?? defaultAlerter?.(),
+    alerter: checkedAlerter(options.alerter ?? defaultAlerter?.()),
     logger: options.logger ?? defaultLogger,
     timeZone,
     accountId: resolveAccountId(options.accountId),

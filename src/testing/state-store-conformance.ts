@@ -489,6 +489,36 @@ export function runStateStoreConformance(runner: ConformanceRunner, makeStore: S
         expect(await store.incidents.list(ACCOUNT)).toHaveLength(2);
       });
 
+      test('incidents keep their alert and per-destination delivery, and list the undelivered ones', async ({ store }) => {
+        const alert = {
+          kind: 'outage' as const,
+          severity: 'critical' as const,
+          accountId: ACCOUNT,
+          summary: '1 outage problem in this run (target-down: 1)',
+          counts: { total: 1, 'target-down': 1 },
+          recordIds: ['1390710863102485699'],
+          fingerprint: 'outage:1',
+          runId: 'r1',
+          at: '2026-01-15T00:00:00.000Z',
+        };
+        const failed = { status: 'failed' as const, failures: 2, lastAttemptAt: 9, deliveredAt: undefined, errorCode: 'server_error' };
+        const delivered = { status: 'delivered' as const, failures: 0, lastAttemptAt: 8, deliveredAt: 8, errorCode: undefined };
+        const base = { firstSeenAt: 1, lastSeenAt: 9, lastAlertedAt: 8, count: 2, state: 'open' as const };
+        await store.incidents.put(ACCOUNT, { ...base, fingerprint: 'outage:1', alert, deliveries: { webhook: failed, console: delivered } });
+        await store.incidents.put(ACCOUNT, { ...base, fingerprint: 'reviews:1', firstSeenAt: 2, alert: { ...alert, kind: 'reviews', fingerprint: 'reviews:1' }, deliveries: { webhook: delivered } });
+        await store.incidents.put(ACCOUNT, { ...base, fingerprint: 'dl:old', firstSeenAt: 3, state: 'resolved', deliveries: { pager: failed } });
+        await store.incidents.put(OTHER, { ...base, fingerprint: 'outage:9', deliveries: { webhook: failed } });
+        const kept = await store.incidents.get(ACCOUNT, 'outage:1');
+        expect(kept?.alert).toEqual(alert);
+        expect(kept?.deliveries).toEqual({ webhook: failed, console: delivered });
+        expect((await store.incidents.list(ACCOUNT, { undelivered: true })).map((i) => i.fingerprint)).toEqual(['outage:1', 'dl:old']);
+        expect((await store.incidents.list(ACCOUNT, { undelivered: true, state: 'open' })).map((i) => i.fingerprint)).toEqual(['outage:1']);
+        await store.incidents.put(ACCOUNT, { ...kept!, deliveries: { webhook: delivered, console: delivered } });
+        expect((await store.incidents.list(ACCOUNT, { undelivered: true })).map((i) => i.fingerprint)).toEqual(['dl:old']);
+        expect((await store.incidents.get(ACCOUNT, 'outage:1'))?.deliveries).toEqual({ webhook: delivered, console: delivered });
+        expect(await store.incidents.list(ACCOUNT)).toHaveLength(3);
+      });
+
       test('plans save, load and delete', async ({ store }) => {
         const data = { items: [{ id: '1', action: 'create', fieldHashes: { name: 'h1' } }], reasonCodes: ['new'] };
         await store.plans.save(ACCOUNT, { id: 'plan-1', createdAt: 5, data });
