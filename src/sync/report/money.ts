@@ -56,18 +56,20 @@ export function describeMoneyRow(row: MoneyRow): string {
 /** One money view: its key, its title, and the GST accounting basis it shows. */
 interface MoneyView {
   key: keyof MoneySummary;
+  /** The HTML table's id. */
+  anchor: string;
   title: string;
   basis: 'Accrual' | 'Cash';
 }
 
 const MONTH_VIEWS: readonly MoneyView[] = [
-  { key: 'byIssueMonth', title: 'Money by issue month (accrual basis)', basis: 'Accrual' },
-  { key: 'byPaymentMonth', title: 'Money by payment month (cash basis)', basis: 'Cash' },
+  { key: 'byIssueMonth', anchor: 'money-issue-month', title: 'Money by issue month (accrual basis)', basis: 'Accrual' },
+  { key: 'byPaymentMonth', anchor: 'money-payment-month', title: 'Money by payment month (cash basis)', basis: 'Cash' },
 ];
 
 const QUARTER_VIEWS: readonly MoneyView[] = [
-  { key: 'byBasQuarter', title: 'By BAS quarter, accrual basis', basis: 'Accrual' },
-  { key: 'byBasQuarterCash', title: 'By BAS quarter, cash basis', basis: 'Cash' },
+  { key: 'byBasQuarter', anchor: 'money-bas-accrual', title: 'By BAS quarter, accrual basis', basis: 'Accrual' },
+  { key: 'byBasQuarterCash', anchor: 'money-bas-cash', title: 'By BAS quarter, cash basis', basis: 'Cash' },
 ];
 
 /** How invoices are compared, said once above the money tables. */
@@ -128,7 +130,7 @@ function htmlTable(id: string, header: readonly string[], body: string[]): strin
 export function renderMoneyHtml(money: MoneySummary): string {
   const months = MONTH_VIEWS.map((view) => {
     const body = money[view.key].map((r) => htmlRow([...tableCells(r), describeMoneyRow(r)], r, 1));
-    return `<h2>${escapeHtml(view.title)}</h2>\n${htmlTable(`money-${view.key}`, TABLE_HEADER, body)}`;
+    return `<h2>${escapeHtml(view.title)}</h2>\n${htmlTable(view.anchor, TABLE_HEADER, body)}`;
   });
   const bas = basRows(money).map(({ quarter, view, row }) => htmlRow(basCells(quarter, view, row), row, 2));
   return [
@@ -194,8 +196,8 @@ const CSV_COLUMNS = [
 ] as const;
 
 const CSV_VIEWS: readonly MoneyView[] = [
-  { key: 'byIssueMonth', title: 'By issue month', basis: 'Accrual' },
-  { key: 'byPaymentMonth', title: 'By payment month', basis: 'Cash' },
+  { ...MONTH_VIEWS[0]!, title: 'By issue month' },
+  { ...MONTH_VIEWS[1]!, title: 'By payment month' },
   ...QUARTER_VIEWS,
 ];
 
