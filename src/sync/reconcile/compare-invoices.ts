@@ -184,7 +184,8 @@ function checkInvoice(ctx: CompareContext, invoice: StagingRow, link: LinkRecord
     addFinding(ctx, 'duplicate', { entity: 'invoice', clinikoId: invoice.id, tradifyId: live[0]!.id, tradifyIds: live.map((r) => r.id), reason: 'invoices-share-reference', month: month(invoice) });
   }
   if (link && !linked) {
-    addFinding(ctx, 'orphan', { entity: 'invoice', clinikoId: invoice.id, tradifyId: link.tradifyId, reason: 'linked-tradify-record-missing', month: month(invoice), fixable: true });
+    // a withdrawn invoice's draft is deleted by the sync itself: its link pointing nowhere is expected
+    if (!isWithdrawn(invoice)) addFinding(ctx, 'orphan', { entity: 'invoice', clinikoId: invoice.id, tradifyId: link.tradifyId, reason: 'linked-tradify-record-missing', month: month(invoice), fixable: true });
     return;
   }
   if (link && linked) {
