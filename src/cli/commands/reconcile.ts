@@ -13,7 +13,7 @@ import { EXIT } from '../exit-codes.js';
 import { formatCount } from '../output.js';
 import type { Bind } from '../program.js';
 
-const FORMATS: readonly ReportFormat[] = ['html', 'csv', 'json', 'md'];
+const FORMATS: readonly ReportFormat[] = ['html', 'csv', 'money-csv', 'json', 'md'];
 
 /** Options of `reconcile`. */
 export interface ReconcileCliOptions {

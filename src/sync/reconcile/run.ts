@@ -176,7 +176,7 @@ export async function runReconciliation(internals: ReconcileInternals, options: 
       counts: countKinds(ctx.findings),
       totalFindings: ctx.findings.length,
       records,
-      money: ctx.money.summary(),
+      money: ctx.money.summary((clinikoId) => ctx.reviewedIds.has(clinikoId)),
       requests: { cliniko: internals.cliniko.requestCount() - requestsBefore.cliniko, tradify: tradifyRequests(internals) - requestsBefore.tradify },
       repairs,
     };

@@ -37,3 +37,9 @@ export function neutraliseCsvFormula(value: string): string {
   if (value.startsWith('-') && !/^-\d+(\.\d+)?$/.test(value)) return `'${value}`;
   return value;
 }
+
+/** A Markdown table with every cell escaped. */
+export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]) => `| ${cells.map(escapeMarkdownCell).join(' | ')} |`;
+  return [line(header), `|${header.map(() => ' --- ').join('|')}|`, ...rows.map(line)].join('\n');
+}

@@ -9,8 +9,8 @@ import { toLocalDate } from '../../core/dates.js';
 import { ConfigError } from '../../core/errors.js';
 import type { ReconciliationReport } from './report.js';
 
-/** A report format `writeReportFiles` can write. */
-export type ReportFormat = 'json' | 'csv' | 'md' | 'html';
+/** A report format `writeReportFiles` can write: `money-csv` is the money views as CSV (`<name>-money.csv`). */
+export type ReportFormat = 'json' | 'csv' | 'money-csv' | 'md' | 'html';
 
 /** Options of {@link writeReportFiles}. */
 export interface WriteReportFilesOptions {
@@ -27,6 +27,7 @@ export interface WriteReportFilesOptions {
 const RENDER: Record<ReportFormat, (r: ReconciliationReport) => string> = {
   json: (r) => `${JSON.stringify(r.toJSON(), null, 2)}\n`,
   csv: (r) => r.toCSV(),
+  'money-csv': (r) => r.toMoneyCSV(),
   md: (r) => r.toMarkdown(),
   html: (r) => r.toHTML(),
 };
@@ -39,7 +40,8 @@ function safePart(text: string): string {
 export function reportFileName(report: ReconciliationReport, format: ReportFormat, timeZone: string, prefix = 'reconciliation'): string {
   const date = toLocalDate(report.summary.finishedAt, timeZone);
   const run = safePart(report.summary.runId).slice(-8);
-  return `${safePart(prefix)}-${safePart(report.summary.accountId)}-${date}-${run}.${format}`;
+  const ending = format === 'money-csv' ? '-money.csv' : `.${format}`;
+  return `${safePart(prefix)}-${safePart(report.summary.accountId)}-${date}-${run}${ending}`;
 }
 
 /**
@@ -61,7 +63,7 @@ export async function writeReportFiles(report: ReconciliationReport, options: Wr
   const paths: string[] = [];
   for (const format of formats) {
     const render = RENDER[format];
-    if (!render) throw new ConfigError('formats', `Unknown report format; use json, csv, md or html.`);
+    if (!render) throw new ConfigError('formats', `Unknown report format; use json, csv, money-csv, md or html.`);
     const path = join(options.dir, reportFileName(report, format, timeZone, options.prefix));
     await chmod(path, 0o600).catch(() => undefined);
     await writeFile(path, render(report), { mode: 0o600 });

@@ -100,7 +100,9 @@ export async function ensureCustomers(run: RunContext, invoices: readonly Clinik
 
 /** The hash of everything that decides what Tradify should hold for an invoice. */
 function desiredHash(draft: unknown, invoice: ClinikoInvoice): string {
-  return payloadHash({ draft, status: invoice.status, deleted: invoice.deleted_at !== null, closedAt: invoice.closed_at });
+  // `archived` only when set, so the hashes of every other invoice stay what they were
+  const archived = invoice.archived_at === null ? {} : { archived: true };
+  return payloadHash({ draft, status: invoice.status, deleted: invoice.deleted_at !== null, closedAt: invoice.closed_at, ...archived });
 }
 
 /** Sync one invoice with its items. Dead-letters bad data; lets `TargetDownError` and aborts through. */
