@@ -4,14 +4,14 @@
 //   node scripts/api-report.mjs update   rewrites api/*.api.md
 //
 // The entry points are read from package.json "exports" (every entry with a "types" file), so
-// a new subpath gets its report by being exported: nothing here needs to change.
+// a new subpath gets its report by being exported: nothing here needs to change. Paths are
+// relative to the working directory, the package root under `npm run`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CompilerState, Extractor, ExtractorConfig, ExtractorLogLevel } from '@microsoft/api-extractor';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = process.cwd();
 const reportFolder = join(root, 'api');
 const generatedFolder = join(root, '.tmp', 'api');
 const packageJsonPath = join(root, 'package.json');
