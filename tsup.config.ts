@@ -3,6 +3,9 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
+    'mapping/index': 'src/mapping/index.ts',
+    'cliniko/index': 'src/cliniko/index.ts',
+    'core/http-index': 'src/core/http-index.ts',
     'testing/index': 'src/testing/index.ts',
     'testing/msw': 'src/testing/msw.ts',
     'stores/sqlite-index': 'src/stores/sqlite-index.ts',

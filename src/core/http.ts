@@ -55,7 +55,7 @@ export interface HttpTransportOptions {
    * @defaultValue {@link defaultLogger}: warnings and errors to the console
    */
   logger?: Logger | undefined;
-  /** Time source and sleeper, injectable so tests never wait. @defaultValue {@link systemClock} */
+  /** Time source and sleeper, injectable so tests never wait. @defaultValue the system clock (`Date.now`, real timers) */
   clock?: Clock | undefined;
   /** The one retry layer's budget for 5xx, network errors and 429s. @defaultValue {@link RETRY_DEFAULTS} */
   retry?: Partial<RetryOptions> | undefined;
@@ -171,7 +171,7 @@ function assertMaxResponseBytes(value: number): number {
 export class HttpClient {
   /** Counters since creation. */
   readonly stats: HttpStats = { requests: 0, retries: 0, rateLimited: 0, rateLimitWaitMs: 0 };
-  /** The limiter shared with every client on the same key. */
+  /** @internal The limiter shared with every client on the same key (pacing plumbing, not part of the API). */
   readonly limiter: RequestLimiter;
   readonly #api: ApiName;
   readonly #base: URL;
@@ -221,13 +221,13 @@ export class HttpClient {
    * Redirects are handled here, never by `fetch`: one to another origin is never followed
    * (the auth headers would go with it), a GET follows up to 5 same-origin redirects with
    * the same headers, and any other method follows none (a body is never re-sent). A refused
-   * redirect throws {@link RedirectError}. Bodies over `maxResponseBytes` throw
-   * {@link ResponseTooLargeError}. Neither is retried.
+   * redirect throws `RedirectError`. Bodies over `maxResponseBytes` throw
+   * `ResponseTooLargeError`. Neither is retried.
    *
-   * @throws {@link ApiError} subclasses for failing statuses (via `ApiError.from`),
-   *   {@link ConnectionError}, {@link TimeoutError}, {@link RedirectError},
-   *   {@link ResponseTooLargeError}, {@link AbortError},
-   *   {@link ResponseValidationError} for a 2xx body that is not JSON or fails `schema`.
+   * @throws `ApiError` subclasses for failing statuses (via `ApiError.from`),
+   *   `ConnectionError`, `TimeoutError`, `RedirectError`,
+   *   `ResponseTooLargeError`, `AbortError`,
+   *   `ResponseValidationError` for a 2xx body that is not JSON or fails `schema`.
    */
   async request<T = unknown>(req: HttpRequest<T>): Promise<HttpResponse<T>> {
     let url = this.#urlFor(req);
@@ -458,7 +458,7 @@ export function zodIssues(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKe
 /**
  * Make the paced, retrying HTTP client used by `ClinikoClient` and `HttpTradifyClient`.
  *
- * @throws {@link ConfigError} for a non-`https:` non-loopback base URL or a bad rate.
+ * @throws `ConfigError` for a non-`https:` non-loopback base URL or a bad rate.
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   return new HttpClient(options);

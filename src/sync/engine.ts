@@ -156,11 +156,11 @@ export class SyncEngine {
    * @throws LeaseHeldError when a run holds the account's lease.
    */
   async reconcile(options: ReconcileOptions = {}): Promise<ReconciliationReport> {
-    return runReconciliation(this.reconcileInternals(), options);
+    return runReconciliation(this.#reconcileInternals(), options);
   }
 
-  /** @internal What `runReconciliation` needs from this engine. */
-  reconcileInternals(): ReconcileInternals {
+  /** What `runReconciliation` needs from this engine. */
+  #reconcileInternals(): ReconcileInternals {
     const o = this.#options;
     return {
       accountId: o.accountId,
