@@ -33,7 +33,7 @@ export function parseExternalReference(reference: string | null | undefined): { 
 }
 
 /** The items that still count: not deleted, not archived, in id order (as `BigInt`). */
-export function liveItems(items: readonly ClinikoInvoiceItem[]): ClinikoInvoiceItem[] {
+function liveItems(items: readonly ClinikoInvoiceItem[]): ClinikoInvoiceItem[] {
   return items.filter((i) => i.deleted_at === null && i.archived_at === null).sort((a, b) => compareIds(a.id, b.id));
 }
 

@@ -6,7 +6,6 @@
 export { ReconciliationReport } from './report.js';
 export { writeReportFiles, reportFileName } from './files.js';
 export type { ReportFormat, WriteReportFilesOptions } from './files.js';
-export { FINDING_KINDS } from './types.js';
 export type {
   FindingKind,
   FindingEntity,
