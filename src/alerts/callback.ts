@@ -5,6 +5,7 @@
  */
 import { defaultLogger } from '../core/logger.js';
 import type { Logger } from '../core/logger.js';
+import { rejectUnknownOptions, type OptionShape } from '../core/options.js';
 import type { Alert, Alerter } from '../sync/ports.js';
 
 /** The function a {@link CallbackAlerter} calls. */
@@ -17,6 +18,8 @@ export interface CallbackAlerterOptions {
   /** Re-throw the callback's error instead of logging it. @defaultValue `false` */
   throwOnFailure?: boolean | undefined;
 }
+
+const CALLBACK_ALERTER_SHAPE = { logger: true, throwOnFailure: true } as const satisfies OptionShape<CallbackAlerterOptions>;
 
 /**
  * Calls `fn` with each alert (ids and counts only). A throwing callback is logged (by error
@@ -32,7 +35,9 @@ export class CallbackAlerter implements Alerter {
   readonly #logger: Logger;
   readonly #throw: boolean;
 
+  /** @throws ConfigError for an unknown option, naming the nearest valid one. */
   constructor(fn: AlertCallback, options: CallbackAlerterOptions = {}) {
+    rejectUnknownOptions(options, CALLBACK_ALERTER_SHAPE, { owner: 'CallbackAlerter' });
     this.#fn = fn;
     this.#logger = options.logger ?? defaultLogger;
     this.#throw = options.throwOnFailure ?? false;

@@ -6,6 +6,7 @@
  */
 import { systemClock } from '../core/clock.js';
 import type { Clock } from '../core/clock.js';
+import { rejectUnknownOptions, type OptionShape } from '../core/options.js';
 import { sha256 } from '../sync/hash.js';
 import type { Alert, AlertIncident, AlertSeverity, Alerter, StateStore } from '../sync/ports.js';
 
@@ -76,6 +77,8 @@ export interface DedupingAlerterOptions {
   renotifyAfterMs?: number | undefined;
 }
 
+const DEDUPING_ALERTER_SHAPE = { alerter: true, store: true, clock: true, renotifyAfterMs: true } as const satisfies OptionShape<DedupingAlerterOptions>;
+
 /**
  * Wraps an alerter so the same unchanged problem (same fingerprint, incident still open) is
  * sent once, not on every run. Call {@link DedupingAlerter.resolveAbsent} at the end of a run
@@ -92,7 +95,9 @@ export class DedupingAlerter implements Alerter {
   readonly #clock: Pick<Clock, 'now'>;
   readonly #renotifyAfterMs: number | undefined;
 
+  /** @throws ConfigError for an unknown option, naming the nearest valid one. */
   constructor(options: DedupingAlerterOptions) {
+    rejectUnknownOptions(options, DEDUPING_ALERTER_SHAPE, { owner: 'DedupingAlerter' });
     this.#inner = options.alerter;
     this.#store = options.store;
     this.#clock = options.clock ?? systemClock;

@@ -11,6 +11,7 @@ import { AbortError, ClinikoTradifyError, ConfigError } from '../core/errors.js'
 import type { ErrorCode } from '../core/errors.js';
 import { defaultLogger } from '../core/logger.js';
 import type { Logger } from '../core/logger.js';
+import { rejectUnknownOptions, type OptionShape } from '../core/options.js';
 import type { Alert, Alerter } from '../sync/ports.js';
 import { alertLine } from './format.js';
 
@@ -39,6 +40,20 @@ export interface WebhookAlerterOptions {
   /** Source of randomness for the jitter, in [0, 1). @defaultValue `Math.random` */
   random?: (() => number) | undefined;
 }
+
+const WEBHOOK_ALERTER_SHAPE = {
+  url: true,
+  format: true,
+  timeoutMs: true,
+  retries: true,
+  retryDelayMs: true,
+  headers: true,
+  fetch: true,
+  clock: true,
+  logger: true,
+  throwOnFailure: true,
+  random: true,
+} as const satisfies OptionShape<WebhookAlerterOptions>;
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
@@ -81,7 +96,7 @@ interface AttemptFailure {
  * ```ts
  * const alerter = new WebhookAlerter({ url: process.env.SLACK_WEBHOOK_URL!, format: 'slack', retries: 3 });
  * ```
- * @throws ConfigError at construction when the URL is invalid or not `https:`.
+ * @throws ConfigError at construction when the URL is invalid or not `https:`, or for an unknown option.
  */
 export class WebhookAlerter implements Alerter {
   readonly #url: URL;
@@ -97,6 +112,7 @@ export class WebhookAlerter implements Alerter {
   readonly #random: () => number;
 
   constructor(options: WebhookAlerterOptions) {
+    rejectUnknownOptions(options, WEBHOOK_ALERTER_SHAPE, { owner: 'WebhookAlerter' });
     this.#url = parseWebhookUrl(options.url);
     this.#format = options.format ?? 'json';
     this.#timeoutMs = options.timeoutMs ?? 10_000;

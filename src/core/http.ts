@@ -35,6 +35,7 @@ import {
 import { defaultLogger, type Logger } from './logger.js';
 import { sharedLimiter, type RequestLimiter } from './pacing.js';
 import { isLoopbackHost, queryKeysOf, scrubApiMessage } from './redact.js';
+import { rejectUnknownOptions, TRANSPORT_OPTION_SHAPE, type OptionShape } from './options.js';
 import { RETRY_DEFAULTS, backoffDelayMs, isRetryableMethod, type RetryOptions } from './retry.js';
 
 /** Which API a client speaks to; it names the API in errors and logs. */
@@ -140,6 +141,15 @@ export function assertSafeBaseUrl(baseUrl: string, setting = 'baseUrl'): URL {
   throw new ConfigError(setting, `${setting} must use https: (plain http: is allowed only on a loopback host)`);
 }
 
+const HTTP_CLIENT_OPTION_SHAPE = {
+  ...TRANSPORT_OPTION_SHAPE,
+  api: true,
+  baseUrl: true,
+  headers: true,
+  limiterKey: true,
+  requestsPerMinute: true,
+} as const satisfies OptionShape<HttpClientOptions>;
+
 /** The paced, retrying HTTP client. Make one with {@link createHttpClient}. */
 export class HttpClient {
   /** Counters since creation. */
@@ -156,7 +166,9 @@ export class HttpClient {
   readonly #retry: RetryOptions;
   readonly #random: () => number;
 
+  /** @throws {@link ConfigError} for a bad base URL or rate, or an unknown option. */
   constructor(options: HttpClientOptions) {
+    rejectUnknownOptions(options, HTTP_CLIENT_OPTION_SHAPE, { owner: 'HttpClient' });
     this.#api = options.api;
     this.#base = assertSafeBaseUrl(options.baseUrl);
     if (!(options.requestsPerMinute > 0) || !Number.isFinite(options.requestsPerMinute)) {

@@ -79,7 +79,7 @@ describe('loadCliConfig', () => {
     expect((await configError(loadCliConfig({ env: { CLINIKO_TRADIFY_TIME_ZONE: 'Sydney' } }))).message).toContain('IANA');
     expect((await configError(loadCliConfig({ env: { CLINIKO_TRADIFY_ACCOUNT: 'a b' } }))).setting).toBe('CLINIKO_TRADIFY_ACCOUNT');
     const unknown = writeConfig('c.json', JSON.stringify({ timezone: 'Australia/Perth' }));
-    expect((await configError(loadCliConfig({ env: {}, configPath: unknown }))).message).toContain("unknown setting 'timezone'");
+    expect((await configError(loadCliConfig({ env: {}, configPath: unknown }))).message).toContain('unknown option `timezone`; did you mean `timeZone`?');
     const broken = writeConfig('c.json', '{ "timeZone": ');
     expect((await configError(loadCliConfig({ env: {}, configPath: broken }))).message).toContain('not valid JSON');
     const ts = writeConfig('c.ts', 'export default {}');
