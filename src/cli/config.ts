@@ -171,7 +171,7 @@ export function readJsonFile(path: string, what: string, setting: string): unkno
 
 /** An error's class name, and nothing of its message. */
 function errorClassName(error: unknown): string {
-  const name = error instanceof Error ? error.constructor.name || error.name : typeof error;
+  const name = error instanceof Error ? error.name : typeof error;
   return /^[A-Za-z_$][\w$]{0,60}$/.test(name) ? name : 'Error';
 }
 

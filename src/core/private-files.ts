@@ -50,7 +50,7 @@ function kindOf(stats: Stats): string {
   if (stats.isFIFO()) return 'a FIFO';
   if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
   if (stats.isSocket()) return 'a socket';
-  return 'not a regular file';
+  return stats.isFile() ? 'a file' : 'not a regular file';
 }
 
 async function requireParentDirectory(path: string, setting: string): Promise<void> {
