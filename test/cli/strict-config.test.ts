@@ -24,6 +24,18 @@ async function cli(args: string[], env: Record<string, string>, cwd: string): Pr
 
 const mode = (path: string): number => lstatSync(path).mode & 0o777;
 
+/** Every setting a command needs, pointing at a closed loopback port: nothing is ever sent. */
+function offlineEnv(dir: string): Record<string, string> {
+  return baseEnv({
+    CLINIKO_API_KEY: 'MS0xLWFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6-au2',
+    CLINIKO_USER_AGENT: 'CLI tests (tests@example.com)',
+    CLINIKO_BASE_URL: 'http://127.0.0.1:9/v1',
+    TRADIFY_API_KEY: 'tradify-key',
+    TRADIFY_BASE_URL: 'http://127.0.0.1:9/v1',
+    CLINIKO_TRADIFY_DB: join(dir, 'state.db'),
+  });
+}
+
 describe('cliniko-tradify: configuration mistakes are one line and exit 2', () => {
   let dir: string;
   beforeEach(() => {
@@ -57,22 +69,23 @@ describe('cliniko-tradify: configuration mistakes are one line and exit 2', () =
   });
 
   it('schedule with both jobs off is a configuration error, not a process that never ends', async () => {
-    const result = await cli(['schedule', '--sync', 'off', '--reconcile', 'off'], baseEnv(), dir);
+    const result = await cli(['schedule', '--sync', 'off', '--reconcile', 'off'], offlineEnv(dir), dir);
     expect(result.code).toBe(2);
     expect(lines(result.stderr)).toHaveLength(1);
     expect(result.stderr).toContain('nothing to do');
+    expect(existsSync(join(dir, 'state.db'))).toBe(false);
   });
 
   it('schedule with a cron that never fires names the flag', async () => {
-    const result = await cli(['schedule', '--sync', '0 0 31 2 *', '--reconcile', 'off'], baseEnv(), dir);
+    const result = await cli(['schedule', '--sync', '0 0 31 2 *', '--reconcile', 'off'], offlineEnv(dir), dir);
     expect(result.code).toBe(2);
     expect(lines(result.stderr)).toEqual(["cliniko-tradify schedule: --sync '0 0 31 2 *' never fires (no such date): fix the day and month fields."]);
   });
 
   it('schedule with nothing to do exits 2 as a real process (it used to exit 13)', async () => {
-    const result = await runCliChild(['schedule', '--sync', 'off', '--reconcile', 'off'], baseEnv());
+    const result = await runCliChild(['schedule', '--sync', 'off', '--reconcile', 'off'], offlineEnv(dir));
     expect(result.code).toBe(2);
-    expect(lines(result.stderr)).toHaveLength(1);
+    expect(lines(result.stderr)).toEqual(['cliniko-tradify schedule: schedule has nothing to do: --sync and --reconcile are both off; turn one on (e.g. --sync "*/15 * * * *").']);
   }, 60_000);
 });
 
