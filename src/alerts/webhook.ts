@@ -12,6 +12,7 @@ import type { ErrorCode } from '../core/errors.js';
 import { defaultLogger } from '../core/logger.js';
 import type { Logger } from '../core/logger.js';
 import { isLoopbackHost } from '../core/redact.js';
+import { rejectUnknownOptions, type OptionShape } from '../core/options.js';
 import type { Alert, Alerter } from '../sync/ports.js';
 import { ALERT_DELIVERY, destinationName } from './delivery.js';
 import type { AlertDeliveryHooks } from './delivery.js';
@@ -51,6 +52,21 @@ export interface WebhookAlerterOptions {
   random?: (() => number) | undefined;
 }
 
+const WEBHOOK_ALERTER_SHAPE = {
+  url: true,
+  format: true,
+  timeoutMs: true,
+  retries: true,
+  retryDelayMs: true,
+  headers: true,
+  fetch: true,
+  clock: true,
+  logger: true,
+  throwOnFailure: true,
+  random: true,
+  name: true,
+} as const satisfies OptionShape<WebhookAlerterOptions>;
+
 function parseWebhookUrl(url: string): URL {
   let parsed: URL;
   try {
@@ -89,7 +105,7 @@ interface AttemptFailure {
  * ```ts
  * const alerter = new WebhookAlerter({ url: process.env.SLACK_WEBHOOK_URL!, format: 'slack', retries: 3 });
  * ```
- * @throws ConfigError at construction when the URL is invalid or not `https:`, or `name` is not a plain name.
+ * @throws ConfigError at construction when the URL is invalid or not `https:`, `name` is not a plain name, or for an unknown option.
  */
 export class WebhookAlerter implements Alerter {
   /** The destination's name in the stored delivery state. */
@@ -107,6 +123,7 @@ export class WebhookAlerter implements Alerter {
   readonly #random: () => number;
 
   constructor(options: WebhookAlerterOptions) {
+    rejectUnknownOptions(options, WEBHOOK_ALERTER_SHAPE, { owner: 'WebhookAlerter' });
     this.#url = parseWebhookUrl(options.url);
     this.#format = options.format ?? 'json';
     this.#timeoutMs = options.timeoutMs ?? 10_000;

@@ -39,6 +39,7 @@ import {
 import { defaultLogger, type Logger } from './logger.js';
 import { sharedLimiter, type RequestLimiter } from './pacing.js';
 import { isLoopbackHost, queryKeysOf } from './redact.js';
+import { rejectUnknownOptions, TRANSPORT_OPTION_SHAPE, type OptionShape } from './options.js';
 import { RETRY_DEFAULTS, backoffDelayMs, isRetryableMethod, type RetryOptions } from './retry.js';
 
 /** Which API a client speaks to; it names the API in errors and logs. */
@@ -167,6 +168,15 @@ function assertMaxResponseBytes(value: number): number {
   throw new ConfigError('maxResponseBytes', 'maxResponseBytes must be a positive whole number of bytes');
 }
 
+const HTTP_CLIENT_OPTION_SHAPE = {
+  ...TRANSPORT_OPTION_SHAPE,
+  api: true,
+  baseUrl: true,
+  headers: true,
+  limiterKey: true,
+  requestsPerMinute: true,
+} as const satisfies OptionShape<HttpClientOptions>;
+
 /** The paced, retrying HTTP client. Make one with {@link createHttpClient}. */
 export class HttpClient {
   /** Counters since creation. */
@@ -184,7 +194,9 @@ export class HttpClient {
   readonly #random: () => number;
   readonly #maxResponseBytes: number;
 
+  /** @throws {@link ConfigError} for a bad base URL or rate, or an unknown option. */
   constructor(options: HttpClientOptions) {
+    rejectUnknownOptions(options, HTTP_CLIENT_OPTION_SHAPE, { owner: 'HttpClient' });
     this.#api = options.api;
     this.#base = assertSafeBaseUrl(options.baseUrl);
     if (!(options.requestsPerMinute > 0) || !Number.isFinite(options.requestsPerMinute)) {

@@ -5,6 +5,7 @@
  */
 import { ConfigError } from '../core/errors.js';
 import type { HttpTransportOptions } from '../core/http.js';
+import { rejectUnknownOptions, TRANSPORT_OPTION_SHAPE, type OptionShape } from '../core/options.js';
 import { isLoopbackHost } from '../core/redact.js';
 import type { TradifyCapabilities } from './port.js';
 
@@ -46,13 +47,25 @@ export const TRADIFY_DEFAULTS = Object.freeze({
   capabilities: Object.freeze({ ownerStaffId: true }),
 });
 
+const TRADIFY_OPTION_SHAPE = {
+  ...TRANSPORT_OPTION_SHAPE,
+  apiKey: true,
+  baseUrl: true,
+  auth: true,
+  requestsPerMinute: true,
+  pageSize: true,
+  capabilities: { ownerStaffId: true } satisfies OptionShape<TradifyCapabilities>,
+} as const satisfies OptionShape<HttpTradifyClientOptions>;
+
 /**
  * Checks the settings that can be wrong before any request.
  *
  * @throws `ConfigError` naming the setting: no key, no or malformed base URL, plain `http:`
- * off loopback, a `*.tradifyhq.com` host, a rate or page size out of range, an unknown auth.
+ * off loopback, a `*.tradifyhq.com` host, a rate or page size out of range, an unknown auth,
+ * an unknown option (naming the nearest valid one).
  */
 export function validateTradifyOptions(options: HttpTradifyClientOptions): URL {
+  rejectUnknownOptions(options, TRADIFY_OPTION_SHAPE, { owner: 'HttpTradifyClient' });
   if (typeof options.apiKey !== 'string' || options.apiKey.trim() === '') {
     throw new ConfigError('apiKey', 'HttpTradifyClient needs an apiKey (set TRADIFY_API_KEY).');
   }

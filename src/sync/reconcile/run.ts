@@ -10,6 +10,7 @@ import type { Clock } from '../../core/clock.js';
 import { isPlainDate } from '../../core/dates.js';
 import { Decimal } from '../../core/decimal.js';
 import { AbortError, ConfigError } from '../../core/errors.js';
+import { rejectUnknownOptions, type OptionShape } from '../../core/options.js';
 import { createLeaseOwner } from '../ports.js';
 import type { Lease } from '../ports.js';
 import { ReconciliationReport } from '../report/report.js';
@@ -124,7 +125,10 @@ function countKinds(findings: readonly ReconciliationFinding[]): Record<FindingK
   return counts;
 }
 
+const RECONCILE_OPTION_SHAPE = { since: true, signal: true, repair: true, alertThreshold: true } as const satisfies OptionShape<ReconcileOptions>;
+
 function validate(options: ReconcileOptions, internals: ReconcileInternals): void {
+  rejectUnknownOptions(options, RECONCILE_OPTION_SHAPE, { owner: 'reconcile' });
   if (options.since !== undefined && !isPlainDate(options.since)) throw new ConfigError('since', 'since must be a plain date written YYYY-MM-DD.');
   if (options.repair && !internals.repairer) throw new ConfigError('repair', 'repair: true needs an engine that can re-push and re-link (no repairer was given).');
   const threshold = options.alertThreshold ?? 0;

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import type { FakeTradifyFaultControl, FakeTradifyFaults } from './options.js';
+import { rejectUnknownOptions } from '../../core/options.js';
+import { FAKE_TRADIFY_FAULT_SHAPE, type FakeTradifyFaultControl, type FakeTradifyFaults } from './options.js';
 
 /** What the fault layer decides for one request. */
 export type FaultDecision =
@@ -30,6 +31,7 @@ export class FaultState implements FakeTradifyFaultControl {
   }
 
   set(faults: FakeTradifyFaults): void {
+    rejectUnknownOptions(faults, FAKE_TRADIFY_FAULT_SHAPE, { owner: 'faults.set' });
     const merged: FakeTradifyFaults = { ...this.#faults, ...faults };
     if (typeof faults.down === 'object') merged.down = { from: faults.down.from ?? this.now(), until: faults.down.until };
     this.#faults = merged;

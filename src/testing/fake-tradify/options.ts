@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { OptionShape } from '../../core/options.js';
 import type { FakeStaff } from './records.js';
 
 /** One applied write, as passed to {@link FakeTradifyOptions.onWrite}. */
@@ -87,6 +88,32 @@ export interface FakeTradifyOptions {
   /** The invoices' currency. @defaultValue `'AUD'` */
   currency?: string | undefined;
 }
+
+/** The keys of {@link FakeTradifyFaults}. */
+export const FAKE_TRADIFY_FAULT_SHAPE = {
+  serverErrorEvery: { every: true, status: true, when: true },
+  dropEvery: { every: true },
+  latencyMs: true,
+  down: { from: true, until: true },
+} as const satisfies OptionShape<FakeTradifyFaults>;
+
+/** The keys of {@link FakeTradifyOptions}; the entry points add their own. */
+export const FAKE_TRADIFY_OPTION_SHAPE = {
+  seed: true,
+  apiKey: true,
+  rateLimit: { perMinute: true },
+  latencyMs: true,
+  now: true,
+  sleep: true,
+  emailMatch: true,
+  taxRates: { extraZeroRate: true },
+  customers: true,
+  staff: true,
+  faults: FAKE_TRADIFY_FAULT_SHAPE,
+  onWrite: true,
+  signalAfterWrite: { k: true, file: true },
+  currency: true,
+} as const satisfies OptionShape<FakeTradifyOptions>;
 
 /** One request as the fake saw it. The API key and other headers are never logged. */
 export interface FakeRequestLogEntry {
