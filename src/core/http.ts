@@ -194,7 +194,7 @@ export class HttpClient {
   readonly #random: () => number;
   readonly #maxResponseBytes: number;
 
-  /** @throws {@link ConfigError} for a bad base URL or rate, or an unknown option. */
+  /** @throws {@link index!ConfigError} for a bad base URL or rate, or an unknown option. */
   constructor(options: HttpClientOptions) {
     rejectUnknownOptions(options, HTTP_CLIENT_OPTION_SHAPE, { owner: 'HttpClient' });
     this.#api = options.api;
@@ -233,13 +233,13 @@ export class HttpClient {
    * Redirects are handled here, never by `fetch`: one to another origin is never followed
    * (the auth headers would go with it), a GET follows up to 5 same-origin redirects with
    * the same headers, and any other method follows none (a body is never re-sent). A refused
-   * redirect throws `RedirectError`. Bodies over `maxResponseBytes` throw
-   * `ResponseTooLargeError`. Neither is retried.
+   * redirect throws {@link index!RedirectError}. Bodies over `maxResponseBytes` throw
+   * {@link index!ResponseTooLargeError}. Neither is retried.
    *
-   * @throws `ApiError` subclasses for failing statuses (via `ApiError.from`),
-   *   `ConnectionError`, `TimeoutError`, `RedirectError`,
-   *   `ResponseTooLargeError`, `AbortError`,
-   *   `ResponseValidationError` for a 2xx body that is not JSON or fails `schema`.
+   * @throws {@link index!ApiError} subclasses for failing statuses (via `ApiError.from`),
+   *   {@link index!ConnectionError}, {@link index!TimeoutError}, {@link index!RedirectError},
+   *   {@link index!ResponseTooLargeError}, {@link index!AbortError},
+   *   {@link index!ResponseValidationError} for a 2xx body that is not JSON or fails `schema`.
    */
   async request<T = unknown>(req: HttpRequest<T>): Promise<HttpResponse<T>> {
     let url = this.#urlFor(req);
@@ -470,7 +470,7 @@ export function zodIssues(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKe
 /**
  * Make the paced, retrying HTTP client used by `ClinikoClient` and `HttpTradifyClient`.
  *
- * @throws `ConfigError` for a non-`https:` non-loopback base URL or a bad rate.
+ * @throws {@link index!ConfigError} for a non-`https:` non-loopback base URL or a bad rate.
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   return new HttpClient(options);
