@@ -1,10 +1,8 @@
 import { http as mswHttp, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ClinikoClient } from '../../src/cliniko/client.js';
+import { ClinikoClient, ConfigError, NotFoundError, ResponseValidationError, UnprocessableEntityError, VERSION } from 'cliniko-tradify';
 import { clinikoBaseUrl, shardFromApiKey } from '../../src/cliniko/shard.js';
-import { ConfigError, NotFoundError, ResponseValidationError, UnprocessableEntityError } from '../../src/core/errors.js';
-import { VERSION } from '../../src/version.js';
 import { BASE, USER_AGENT, envelope, makeClient, patientRow, uniqueKey } from './helpers.js';
 
 const server = setupServer();

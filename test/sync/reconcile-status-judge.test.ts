@@ -2,8 +2,8 @@
  * The status judge against the planner's rules, one policy at a time, on staged rows alone.
  */
 import { describe, expect, it } from 'vitest';
-import { resolveMappingConfig } from '../../src/mapping/config.js';
-import type { StagingRow } from '../../src/sync/ports.js';
+import { resolveMappingConfig } from 'cliniko-tradify/mapping';
+import type { StagingRow } from 'cliniko-tradify';
 import { createStatusJudge } from '../../src/sync/reconcile/status.js';
 
 const HOUR = 3_600_000;

@@ -1,5 +1,4 @@
-import { ReconciliationReport } from '../../src/sync/report/report.js';
-import type { MoneyRow, ReconciliationFinding, ReconciliationReportData } from '../../src/sync/report/types.js';
+import { ReconciliationReport, type MoneyRow, type ReconciliationFinding, type ReconciliationReportData } from 'cliniko-tradify';
 
 const row = (period: string, c: [string, string], t: [string, string], d: [string, string], notes: Partial<Pick<MoneyRow, 'gstRounding' | 'knownItems' | 'discrepancies'>> = {}): MoneyRow => ({
   period,

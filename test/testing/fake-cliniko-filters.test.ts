@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FILTER_WHITELISTS, parseFilters, type FilterWhitelist } from '../../src/testing/fake-cliniko/filters.js';
+import { FILTER_WHITELISTS, type FilterWhitelist } from 'cliniko-tradify/testing';
+import { parseFilters } from '../../src/testing/fake-cliniko/filters.js';
 import { compareIds } from '../../src/testing/fake-cliniko/table.js';
 import { parsePage, parseSort } from '../../src/testing/fake-cliniko/listing.js';
 

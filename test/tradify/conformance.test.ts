@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { HttpTradifyClient } from 'cliniko-tradify';
+import { isConflictError, type TradifyInvoice, type TradifyListing, type TradifyPort, silentLogger, HttpTradifyClient } from 'cliniko-tradify';
 import { runTradifyPortConformance, startFakeTradify, TRADIFY_CONFORMANCE_CHECKS } from 'cliniko-tradify/testing';
 import type { TradifyConformanceCheck, TradifyPortUnderTest } from 'cliniko-tradify/testing';
-import { isConflictError } from '../../src/core/errors.js';
-import type { TradifyInvoice, TradifyListing, TradifyPort } from '../../src/tradify/port.js';
-import { silentLogger } from '../../src/core/logger.js';
 
 /** A fresh fake and a client paging by 2, paced fast enough for tests. */
 async function realPort(): Promise<TradifyPortUnderTest & { port: HttpTradifyClient }> {

@@ -11,8 +11,8 @@ import {
   ResponseValidationError,
   ServerError,
   UnprocessableEntityError,
-} from '../../src/core/errors.js';
-import { HttpTradifyClient } from '../../src/tradify/http-client.js';
+  HttpTradifyClient,
+} from 'cliniko-tradify';
 import { MSW_BASE, makeClient, wireCustomer, wireInvoice } from './helpers.js';
 
 const server = setupServer();

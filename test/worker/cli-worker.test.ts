@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/core/errors.js';
+import { ConfigError } from 'cliniko-tradify';
 import { loadCliConfig } from '../../src/cli/config.js';
 import { CommandContext } from '../../src/cli/context.js';
 import type { CliIo } from '../../src/cli/output.js';
