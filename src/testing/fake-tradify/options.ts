@@ -39,6 +39,18 @@ export interface FakeTradifyFaults {
    * clock (epoch ms; `from` defaults to now).
    */
   down?: boolean | { from?: number | undefined; until: number } | undefined;
+  /**
+   * Test-only: records served malformed, keyed by record id (customer, invoice, payment, staff
+   * member or tax rate). Every answer carrying one of them — listings, single reads and write
+   * answers alike — has the given fields replaced by the given values (`undefined` removes the
+   * field), the way a broken Tradify would send it. The stored record is left as it is.
+   *
+   * @example
+   * ```ts
+   * ft.faults.set({ malformedRows: { [customerId]: { name: 42 } } });
+   * ```
+   */
+  malformedRows?: Readonly<Record<string, Readonly<Record<string, unknown>>>> | undefined;
 }
 
 /** A staff member to seed; unspecified fields get plausible values. */
