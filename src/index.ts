@@ -25,6 +25,7 @@ export {
   ConfigError,
   LeaseHeldError,
   LeaseLostError,
+  MismatchedResponseError,
   isClinikoTradifyError,
   isApiError,
   isAuthenticationError,
@@ -37,6 +38,7 @@ export {
   isConfigError,
   isAbortError,
   isTransientError,
+  isMismatchedResponseError,
 } from './core/errors.js';
 export type {
   ErrorCode,
@@ -45,6 +47,7 @@ export type {
   ApiErrorInit,
   FieldIssue,
   ValidationIssue,
+  MismatchedResponseInit,
 } from './core/errors.js';
 
 // --- core: http, logger, clock ---
@@ -131,6 +134,9 @@ export type {
   TradifyPortStats,
   TradifyListing,
   TradifyRequestOptions,
+  TradifyListOptions,
+  TradifyListedResource,
+  TradifyUnreadableRow,
   TradifyCreateOptions,
   TradifyTaxMode,
   TradifyInvoiceStatus,
