@@ -51,8 +51,10 @@ export class RunContext {
   readonly dueDays = new Map<string, number | null>();
   /** Patient creates in flight (one create at a time per patient id). */
   readonly patientsInFlight = new Map<string, Promise<unknown>>();
-  /** `stream:id` → the unreadable Tradify row a record was held back for in this run (one dead letter each). */
+  /** `stream:id` → the unreadable Tradify row a record was held back for in this run. */
   readonly held = new Map<string, string>();
+  /** `stream:id` of the records dead-lettered in this run (held ones included): one letter each per run. */
+  readonly deadLettered = new Set<string>();
   /** Streams this run began reading (a stream not reached still has all its work pending). */
   readonly streamsReached = new Set<SyncStream>();
   /** Set when Tradify stayed down beyond the retry budget: no more writes this run. */
@@ -162,8 +164,10 @@ export class RunContext {
     this.events.emit('recordSkipped', { runId: this.runId, stream, clinikoId, reason: 'unchanged' });
   }
 
-  /** Record a dead letter on the page, with its event and alert. */
+  /** Record a dead letter on the page, with its event and alert (once per record and run, so the counter matches the store). */
   deadLetter(work: PageWork, stream: SyncStream, clinikoId: string, updatedAt: string | undefined, reasonCode: string, message: string, paths: string[] = []): void {
+    if (this.deadLettered.has(`${stream}:${clinikoId}`)) return;
+    this.deadLettered.add(`${stream}:${clinikoId}`);
     work.deadLetters.push({ stream, recordId: clinikoId, updatedAt, reasonCode, message, paths });
     this.counters.deadLettered++;
     this.alerts.add('dead-letters', 'warning', reasonCode, clinikoId);
@@ -176,7 +180,8 @@ export class RunContext {
    * (`what`: that row, e.g. `customers:cus_1`). No alert of its own: the row's review is the alert.
    */
   hold(work: PageWork, stream: SyncStream, clinikoId: string, updatedAt: string | undefined, what: string): void {
-    if (this.held.has(`${stream}:${clinikoId}`)) return;
+    if (this.deadLettered.has(`${stream}:${clinikoId}`)) return;
+    this.deadLettered.add(`${stream}:${clinikoId}`);
     this.held.set(`${stream}:${clinikoId}`, what);
     const message = `Cliniko ${stream} record ${clinikoId} waits for Tradify ${what}, which could not be read`;
     work.deadLetters.push({ stream, recordId: clinikoId, updatedAt, reasonCode: HELD_REASON, message, paths: [what] });

@@ -29,7 +29,13 @@ const MAX_REPLANS = 3;
 /** The `reference` our payments carry, so the planner can tell ours from a person's. */
 const PAYMENT_REFERENCE_PREFIX = 'cliniko:invoice:';
 
-type Plannable = { draft: TradifyInvoiceInput; mustStayDraft: boolean; liveItemCount: number };
+type Plannable = {
+  draft: TradifyInvoiceInput;
+  mustStayDraft: boolean;
+  liveItemCount: number;
+  /** An unreadable Tradify row the draft's content may depend on (`resource:id`): the draft is not written while it is set. */
+  waitsFor: string | undefined;
+};
 
 /** Internal: the Tradify invoice is not where the plan assumed; re-read and plan again. */
 class ReplanSignal extends Error {
@@ -97,7 +103,8 @@ export async function ensureCustomers(run: RunContext, invoices: readonly Clinik
   if (unknown.length === 0) return;
   const links = await run.options.store.links.getMany(run.accountId, 'patient', unknown, { signal: run.signal });
   for (const [id, link] of links) run.customerIds.set(id, link.tradifyId);
-  const missing = unknown.filter((id) => !links.has(id));
+  // a patient that failed earlier in this run would fail again the same way
+  const missing = unknown.filter((id) => !links.has(id) && !run.deadLettered.has(`patients:${id}`));
   if (missing.length === 0) return;
   const { records: patients } = await patientsByIds(run.options.cliniko, missing, run.signal);
   const states = await loadPatientStates(run, patients.map((p) => p.id));
@@ -158,12 +165,15 @@ export async function syncInvoice(
     run.unchanged(STREAM, invoice.id);
     return 'unchanged';
   }
-  const waitsFor = await unreadableDependency(run, invoice, state, mapping);
-  if (waitsFor !== undefined) {
-    run.hold(work, STREAM, invoice.id, invoice.updated_at, waitsFor);
+  const unreadableInvoice = run.unreadable.invoiceHold(invoice.id, state.link?.tradifyId);
+  if (unreadableInvoice !== undefined) {
+    run.hold(work, STREAM, invoice.id, invoice.updated_at, `invoices:${unreadableInvoice}`);
     return 'dead-lettered';
   }
-  const plannable = mapping.status === 'mapped' ? { draft: mapping.draft, mustStayDraft: mapping.mustStayDraft, liveItemCount: mapping.liveItemCount } : null;
+  const plannable =
+    mapping.status === 'mapped'
+      ? { draft: mapping.draft, mustStayDraft: mapping.mustStayDraft, liveItemCount: mapping.liveItemCount, waitsFor: await unreadableDependency(run, invoice, mapping) }
+      : null;
   if (run.dryRun) {
     const { actions } = planInvoiceActions({ invoice, items, mapping: plannable, current: null, payments: [], link: null }, run.options.mapping, ctx);
     run.planned.push({ stream: STREAM, clinikoId: invoice.id, updatedAt: invoice.updated_at, action: actions.map((a) => a.kind).join('+'), hash, reason: state.link ? 'linked' : 'new' });
@@ -182,14 +192,11 @@ export async function syncInvoice(
 }
 
 /**
- * The Tradify row this invoice's write depends on that could not be read in this run, as
- * `resource:id`: its own Tradify invoice, a tax rate its lines may need, or its owner's staff
- * member. `undefined` when the write may go ahead.
+ * The Tradify row a mapped draft's content may depend on that could not be read in this run, as
+ * `resource:id`: a tax rate its lines may need, or its owner's staff member. `undefined` when
+ * the draft may be written.
  */
-async function unreadableDependency(run: RunContext, invoice: ClinikoInvoice, state: InvoiceState, mapping: InvoiceMapping): Promise<string | undefined> {
-  const own = run.unreadable.invoiceHold(invoice.id, state.link?.tradifyId);
-  if (own !== undefined) return `invoices:${own}`;
-  if (mapping.status !== 'mapped') return undefined;
+async function unreadableDependency(run: RunContext, invoice: ClinikoInvoice, mapping: Extract<InvoiceMapping, { status: 'mapped' }>): Promise<string | undefined> {
   const rates = run.unreadable.unreadableTaxRates;
   if (rates.length > 0 && mapping.findings.some((f) => f.code === 'tax-rate-unmapped' || f.code === 'tax-rate-ambiguous')) return `tax-rates:${rates.join(',')}`;
   if (!run.options.tradify.capabilities.ownerStaffId) return undefined;
@@ -336,9 +343,11 @@ class InvoiceWalker {
     const signal = run.signal;
     switch (action.kind) {
       case 'create':
+        this.#requireReadableDependencies();
         await this.#create(action.input);
         return;
       case 'update':
+        this.#requireReadableDependencies();
         this.#current = await run.write(STREAM, () => tradify.invoices.update(action.invoiceId, action.patch, { signal }));
         this.#note('update', Object.keys(action.patch));
         return;
@@ -378,6 +387,12 @@ class InvoiceWalker {
         }
         return;
     }
+  }
+
+  /** The draft's content is written only when every Tradify row it may depend on was read. */
+  #requireReadableDependencies(): void {
+    const waitsFor = this.#mapping?.waitsFor;
+    if (waitsFor !== undefined) throw new HeldByUnreadable(waitsFor);
   }
 
   async #create(input: TradifyInvoiceInput): Promise<void> {
