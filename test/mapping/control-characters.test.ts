@@ -13,6 +13,7 @@ const taxes = checkTaxTable(RATES, resolveMappingConfig());
 /** NUL, BEL, ESC, DEL and two C1 controls (U+0085 NEL, U+009B CSI). */
 const NOISE = '\u0000\u0007\u001b\u007f\u0085\u009b';
 /** Any C0 or C1 control character other than tab and line feed. */
+// eslint-disable-next-line no-control-regex -- the point is to find control characters
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
 
 function customerDraft(over: Record<string, unknown>, config: MappingConfig = {}) {
