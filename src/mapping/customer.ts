@@ -138,8 +138,9 @@ export function mapPatientToCustomer(patient: ClinikoPatient, config: ResolvedMa
       findings.push(finding('callback-vetoed', 'info', patient.id, `The customer callback vetoed this patient${detail ? ` (${detail})` : ''}`));
       return { patientId, findings, audit, status: 'skipped', reason: 'vetoed', detail };
     }
-    // a callback may hand back raw Cliniko text: no customer field is multi-line
-    return { patientId, findings, audit, status: 'mapped', draft: withoutControlCharacters(changed), emailKeys, mergedWithPatientId };
+    // our own fields are already clean; a callback may hand back raw Cliniko text (no customer field is multi-line)
+    const clean = config.customer ? withoutControlCharacters(changed) : changed;
+    return { patientId, findings, audit, status: 'mapped', draft: clean, emailKeys, mergedWithPatientId };
   } catch (error) {
     const kind = error instanceof Error ? error.name : typeof error;
     if (stage === 'mapping') {

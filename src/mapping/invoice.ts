@@ -163,7 +163,9 @@ export function mapInvoice(input: InvoiceMappingInput, config: ResolvedMappingCo
       return { invoiceId, findings, audit, status: 'skipped', reason: 'vetoed', detail };
     }
     const mustStayDraft = !lines.reproducible || liveItemCount === 0 || hasBlockingFinding(findings);
-    return { invoiceId, findings, audit, status: 'mapped', draft: withoutControlCharacters(changed, MULTI_LINE_FIELDS), lines, liveItemCount, mustStayDraft };
+    // our own fields are already clean; a callback may hand back raw Cliniko text
+    const clean = config.invoice ? withoutControlCharacters(changed, MULTI_LINE_FIELDS) : changed;
+    return { invoiceId, findings, audit, status: 'mapped', draft: clean, lines, liveItemCount, mustStayDraft };
   } catch (error) {
     const kind = error instanceof Error ? error.name : typeof error;
     if (stage === 'mapping') {

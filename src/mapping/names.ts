@@ -52,6 +52,8 @@ export function tidySpaces(text: string | null | undefined): string {
 /** C0 controls, DEL and C1 controls (U+0080–U+009F), except tab, line feed and carriage return. */
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 const HAS_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+/** Any C0 or C1 control, tab and line breaks included: the fast test for text needing no work. */
+const ANY_CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
 /* eslint-enable no-control-regex */
 
 /**
@@ -77,14 +79,24 @@ export function stripControlCharacters(text: string, field: 'single-line' | 'mul
  * same object when nothing needed changing. Used on what a mapping callback returns.
  */
 export function withoutControlCharacters<T>(value: T, multiLineKeys: ReadonlySet<string> = NO_KEYS, key = ''): T {
-  if (typeof value === 'string') return stripControlCharacters(value, multiLineKeys.has(key) ? 'multi-line' : 'single-line') as T;
+  if (typeof value === 'string') return (ANY_CONTROL.test(value) ? stripControlCharacters(value, multiLineKeys.has(key) ? 'multi-line' : 'single-line') : value) as T;
+  if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) {
-    const items = value.map((item: unknown) => withoutControlCharacters(item, multiLineKeys, key));
-    return items.some((item, i) => item !== value[i]) ? (items as T) : value;
+    let copy: unknown[] | undefined;
+    value.forEach((item: unknown, i) => {
+      const clean = withoutControlCharacters(item, multiLineKeys, key);
+      if (clean !== item) (copy ??= [...value])[i] = clean;
+    });
+    return (copy ?? value) as T;
   }
-  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return value;
-  const entries = Object.entries(value).map(([k, v]) => [k, withoutControlCharacters(v, multiLineKeys, k)] as const);
-  return entries.some(([k, v]) => v !== (value as Record<string, unknown>)[k]) ? (Object.fromEntries(entries) as T) : value;
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const record = value as Record<string, unknown>;
+  let copy: Record<string, unknown> | undefined;
+  for (const k of Object.keys(record)) {
+    const clean = withoutControlCharacters(record[k], multiLineKeys, k);
+    if (clean !== record[k]) (copy ??= { ...record })[k] = clean;
+  }
+  return (copy ?? value) as T;
 }
 
 const NO_KEYS: ReadonlySet<string> = new Set();

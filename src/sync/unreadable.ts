@@ -22,6 +22,7 @@
  */
 import type { Logger } from '../core/logger.js';
 import { emailKey } from '../mapping/emails.js';
+import { parseExternalReference } from '../mapping/invoice.js';
 import type { TradifyListedResource, TradifyUnreadableRow } from '../tradify/port.js';
 import { emailHash } from './hash.js';
 import type { NewReview, Review, StateStore } from './ports.js';
@@ -152,10 +153,10 @@ export class UnreadableTradifyRows {
 
   /** The Tradify id of an unreadable invoice holding Cliniko invoice `clinikoId` (linked to `tradifyId`), or `undefined`. */
   invoiceHold(clinikoId: string, tradifyId: string | undefined): string | undefined {
-    const ours = new RegExp(`^cliniko:invoice:${clinikoId}(:r\\d+)?$`);
     for (const { row, recordId } of this.#rows.values()) {
       if (row.resource !== 'invoices') continue;
-      if ((tradifyId !== undefined && row.id === tradifyId) || ours.test(row.externalReference ?? '')) return recordId;
+      const reference = parseExternalReference(row.externalReference);
+      if ((tradifyId !== undefined && row.id === tradifyId) || (reference?.kind === 'invoice' && reference.id === clinikoId)) return recordId;
     }
     return undefined;
   }
