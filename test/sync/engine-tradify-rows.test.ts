@@ -138,6 +138,9 @@ describe('SyncEngine: a Tradify row failing its schema never blocks a sync', () 
     );
     expect([summary.reviews, summary.deadLettered]).toEqual([(await openReviews(h)).length, letters.length]);
     expect(rowAlerts(h, 0)).toEqual([['reviews', 2, 0]]);
+    // the unreadable customer's email reached neither the store nor the logs
+    const kept = JSON.stringify([await openReviews(h), letters, h.alerter.alerts, h.logger.lines]);
+    expect(kept).not.toContain('only.this.patient');
 
     // a replay does not list customers: the open reviews still hold the creates
     const customers = h.ft.state.customers.size;
