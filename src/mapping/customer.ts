@@ -13,7 +13,7 @@ import { mapAddress } from './address.js';
 import { mapCustomFields } from './custom-fields.js';
 import { mapEmails } from './emails.js';
 import { finding, type Finding } from './findings.js';
-import { cutToLength, patientFullName, tidySpaces } from './names.js';
+import { cutToLength, patientFullName, tidySpaces, withoutControlCharacters } from './names.js';
 import { mapPhones } from './phones.js';
 
 /** Tradify's limit on a customer name. */
@@ -138,7 +138,9 @@ export function mapPatientToCustomer(patient: ClinikoPatient, config: ResolvedMa
       findings.push(finding('callback-vetoed', 'info', patient.id, `The customer callback vetoed this patient${detail ? ` (${detail})` : ''}`));
       return { patientId, findings, audit, status: 'skipped', reason: 'vetoed', detail };
     }
-    return { patientId, findings, audit, status: 'mapped', draft: changed, emailKeys, mergedWithPatientId };
+    // our own fields are already clean; a callback may hand back raw Cliniko text (no customer field is multi-line)
+    const clean = config.customer ? withoutControlCharacters(changed) : changed;
+    return { patientId, findings, audit, status: 'mapped', draft: clean, emailKeys, mergedWithPatientId };
   } catch (error) {
     const kind = error instanceof Error ? error.name : typeof error;
     if (stage === 'mapping') {

@@ -15,6 +15,7 @@ import type { MappingContext } from './context.js';
 import type { AuditStamp } from './customer.js';
 import { finding, hasBlockingFinding, type Finding } from './findings.js';
 import { resolveOwner, type OwnerDirectory } from './owner.js';
+import { withoutControlCharacters } from './names.js';
 import { mapInvoiceLines, type MappedLines, type ResolvedTaxTable } from './tax.js';
 
 /**
@@ -31,6 +32,9 @@ export function parseExternalReference(reference: string | null | undefined): { 
   if (!match) return undefined;
   return { kind: match[1] as 'patient' | 'invoice', id: match[2]!, reissue: match[3] === undefined ? 0 : Number(match[3]) };
 }
+
+/** Invoice fields that may hold several lines (a line's description); every other text is single-line. */
+const MULTI_LINE_FIELDS: ReadonlySet<string> = new Set(['description']);
 
 /** The items that still count: not deleted, not archived, in id order (as `BigInt`). */
 export function liveItems(items: readonly ClinikoInvoiceItem[]): ClinikoInvoiceItem[] {
@@ -159,7 +163,9 @@ export function mapInvoice(input: InvoiceMappingInput, config: ResolvedMappingCo
       return { invoiceId, findings, audit, status: 'skipped', reason: 'vetoed', detail };
     }
     const mustStayDraft = !lines.reproducible || liveItemCount === 0 || hasBlockingFinding(findings);
-    return { invoiceId, findings, audit, status: 'mapped', draft: changed, lines, liveItemCount, mustStayDraft };
+    // our own fields are already clean; a callback may hand back raw Cliniko text
+    const clean = config.invoice ? withoutControlCharacters(changed, MULTI_LINE_FIELDS) : changed;
+    return { invoiceId, findings, audit, status: 'mapped', draft: clean, lines, liveItemCount, mustStayDraft };
   } catch (error) {
     const kind = error instanceof Error ? error.name : typeof error;
     if (stage === 'mapping') {

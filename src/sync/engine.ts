@@ -16,6 +16,7 @@ import { countPendingRecords, countPendingWork, type SyncEstimate } from './esti
 import { Lookups } from './lookups.js';
 import { createLeaseOwner, type JsonValue, type RunStatus } from './ports.js';
 import { RunAlerts } from './run-alerts.js';
+import { UnreadableTradifyRows } from './unreadable.js';
 import { RunContext } from './streams/context.js';
 import { patientsHandler } from './streams/patients.js';
 import { invoicesHandler } from './streams/invoices.js';
@@ -200,9 +201,14 @@ export class SyncEngine {
   }
 
   async #syncAll(run: RunContext): Promise<StopReason | undefined> {
-    const stopped = (await refreshTradifyIndex(run)) ?? (await runStream(run, patientsHandler())) ?? (await runStream(run, invoicesHandler()));
-    if (stopped) return stopped;
-    return (await settleSweep(run)) ?? (await resolveConflicts(run));
+    const stopped =
+      (await refreshTradifyIndex(run)) ??
+      (await runStream(run, patientsHandler())) ??
+      (await runStream(run, invoicesHandler())) ??
+      (await settleSweep(run)) ??
+      (await resolveConflicts(run));
+    await commit(run, new PageWork()); // the reviews of Tradify rows read after the last commit
+    return stopped;
   }
 
   async #withRun(kind: string, dryRun: boolean, outerSignal: AbortSignal | undefined, body: RunBody, nested?: { reentrantToken: string; runId: string }): Promise<SyncSummary> {
@@ -217,17 +223,20 @@ export class SyncEngine {
         });
     const requestsBefore = this.#requestCounts();
     const alerts = new RunAlerts();
+    const counters = emptyCounters();
     const heartbeat = this.#heartbeat(lease.token);
+    const unreadable = new UnreadableTradifyRows({ store, accountId, counters, alerts, logger: this.#options.logger, signal });
     const run = new RunContext({
       options: this.#options,
       runId: record.id,
       token: lease.token,
       signal,
       dryRun,
-      counters: emptyCounters(),
+      counters,
       events: this.#events,
       alerts,
-      lookups: new Lookups({ ...this.#options, signal }),
+      lookups: new Lookups({ ...this.#options, signal, onUnreadable: unreadable.report }),
+      unreadable,
     });
     this.#events.emit('runStarted', { runId: record.id, accountId, startedAt: new Date(run.startedAt).toISOString(), dryRun });
     let status: Exclude<RunStatus, 'running'> = 'failed';

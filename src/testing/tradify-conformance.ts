@@ -59,6 +59,7 @@ export interface TradifyConformanceOptions {
 /** The names of the checks, each one `it` of the suite. */
 export const TRADIFY_CONFORMANCE_CHECKS = Object.freeze({
   idempotentCreate: 'idempotent create: the same Idempotency-Key returns the same record and creates one',
+  createEchoesRequest: 'a create answers with the record asked for: its externalReference (payments: invoice and reference) echoed',
   duplicateExternalReference: 'duplicate externalReference is a ConflictError carrying existingId',
   readsEveryPage: 'list reads every page',
   customerFilters: 'customers.list filters by externalReference, email and updatedSince',
@@ -213,6 +214,18 @@ const CHECKS: Record<TradifyConformanceCheck, Check> = {
     const p2 = await port.payments.add(invoice.id, payment, { idempotencyKey: paymentKey });
     t.expect(p2.id).toBe(p1.id);
     t.expect((await port.payments.list(invoice.id)).length).toBe(1);
+  },
+
+  async createEchoesRequest(port, t) {
+    const reference = t.unique('echo');
+    const customer = await port.customers.create({ name: 'Conformance echo', externalReference: reference });
+    t.expect(customer.externalReference).toBe(reference);
+    const invoiceReference = t.unique('echo-invoice');
+    const invoice = await draftInvoice(port, t, undefined, { externalReference: invoiceReference });
+    t.expect(invoice.externalReference).toBe(invoiceReference);
+    await port.invoices.approve(invoice.id);
+    const payment = await port.payments.add(invoice.id, { date: '2026-03-03', amount: '10.00', reference: 'conformance-echo' });
+    t.expect([payment.invoiceId, payment.reference]).toEqual([invoice.id, 'conformance-echo']);
   },
 
   async duplicateExternalReference(port, t) {

@@ -15,11 +15,10 @@ import type {
   TradifyRequestOptions,
 } from './port.js';
 import { isoInstant, withOwner, type TradifyResourceContext } from './resource-context.js';
-import { dataEnvelope, listEnvelope, tradifyCustomerSchema } from './schemas.js';
+import { dataEnvelope, listEnvelopeSchema, tradifyCustomerSchema } from './schemas.js';
 import { segment } from './transport.js';
 
 const one = dataEnvelope(tradifyCustomerSchema);
-const many = listEnvelope(tradifyCustomerSchema);
 
 function customerFilters(query: TradifyCustomerQuery): Array<[string, string]> {
   const pairs: Array<[string, string]> = [];
@@ -37,8 +36,8 @@ export function createCustomersResource(ctx: TradifyResourceContext): TradifyCus
     list(query: TradifyCustomerQuery = {}): TradifyListing<TradifyCustomer> {
       const filters = customerFilters(query);
       return paginate(
-        (cursor) => send({ method: 'GET', path: 'customers', query: pageQuery(filters, pageSize, cursor), schema: many, signal: query.signal }),
-        'customers',
+        (cursor) => send({ method: 'GET', path: 'customers', query: pageQuery(filters, pageSize, cursor), schema: listEnvelopeSchema, signal: query.signal }),
+        { resource: 'customers', endpoint: 'customers', schema: tradifyCustomerSchema, onUnreadable: query.onUnreadable },
       );
     },
     async retrieve(id: string, options: TradifyRequestOptions = {}): Promise<TradifyCustomer> {

@@ -15,6 +15,7 @@
  *
  * @module
  */
+import type { ValidationIssue } from '../core/errors.js';
 
 /** How an invoice's line prices relate to tax. Tradify has one mode per invoice, not per line. */
 export type TradifyTaxMode = 'exclusive' | 'inclusive' | 'no_tax';
@@ -42,6 +43,43 @@ export interface TradifyCreateOptions extends TradifyRequestOptions {
    * Without a key a create is never retried after a failure.
    */
   idempotencyKey?: string | undefined;
+}
+
+/** The listings a port reads rows from. */
+export type TradifyListedResource = 'customers' | 'invoices' | 'payments' | 'staff' | 'tax-rates';
+
+/**
+ * A listed row the port could not read (it failed the schema): skipped, and described by what
+ * identifies it, never by the values at fault.
+ *
+ * An adapter builds one from the raw row: `id`, `externalReference` and `email` are copied only
+ * when they are strings (`null` otherwise), and `issues` are the schema's paths relative to the
+ * row, e.g. `[{ path: 'name', code: 'invalid_type', message: '…' }]`.
+ */
+export interface TradifyUnreadableRow {
+  /** The listing the row came from. */
+  resource: TradifyListedResource;
+  /** The row's id when it is a non-empty string; `null` when the id itself is unreadable. */
+  id: string | null;
+  /** What failed, as paths and codes relative to the row (never the values). */
+  issues: ValidationIssue[];
+  /** The row's `externalReference` when it is a string (customers, invoices): tells which Cliniko record the row belongs to. */
+  externalReference: string | null;
+  /**
+   * The row's `email` when it is a string (customers, staff): lets a caller keep email
+   * matching safe. Personal data: compare it, never log or keep it.
+   */
+  email: string | null;
+}
+
+/** Options of every listing: how a row that fails the schema is handled. */
+export interface TradifyListOptions extends TradifyRequestOptions {
+  /**
+   * Called once for each row that fails the schema; the row is then skipped and the listing
+   * goes on. Without it such a row fails the whole listing with `ResponseValidationError`, so
+   * no row is ever dropped silently.
+   */
+  onUnreadable?: ((row: TradifyUnreadableRow) => void) | undefined;
 }
 
 /**
@@ -134,7 +172,7 @@ export interface TradifyCustomerInput {
 export type TradifyCustomerPatch = Partial<TradifyCustomerInput>;
 
 /** Filters for `customers.list()`. */
-export interface TradifyCustomerQuery extends TradifyRequestOptions {
+export interface TradifyCustomerQuery extends TradifyListOptions {
   /**
    * Customers with this email. A server may compare exactly or ignoring case; callers must
    * not rely on either (normalise and match against their own index).
@@ -247,7 +285,7 @@ export interface TradifyInvoiceInput {
 export type TradifyInvoicePatch = Partial<TradifyInvoiceInput>;
 
 /** Filters for `invoices.list()`. */
-export interface TradifyInvoiceQuery extends TradifyRequestOptions {
+export interface TradifyInvoiceQuery extends TradifyListOptions {
   customerId?: string | undefined;
   /** A status, or `'overdue'` (approved, past due, with an amount due). */
   status?: TradifyInvoiceStatus | 'overdue' | undefined;
@@ -390,7 +428,7 @@ export interface TradifyPaymentsResource {
    * Every payment on an invoice.
    * @throws `NotFoundError` when there is no such invoice.
    */
-  list(invoiceId: string, options?: TradifyRequestOptions): Promise<TradifyPayment[]>;
+  list(invoiceId: string, options?: TradifyListOptions): Promise<TradifyPayment[]>;
   /**
    * Records a payment on an `approved` invoice; the invoice becomes `paid` when `amountDue` reaches 0.
    * @throws `ConflictError` with `reason: 'invalid_state'` when the invoice is not approved.
@@ -407,13 +445,13 @@ export interface TradifyPaymentsResource {
 /** Staff (read-only). */
 export interface TradifyStaffResource {
   /** Every staff member, active or not. */
-  list(options?: TradifyRequestOptions): Promise<TradifyStaff[]>;
+  list(options?: TradifyListOptions): Promise<TradifyStaff[]>;
 }
 
 /** Tax rates (read-only). */
 export interface TradifyTaxRatesResource {
   /** Every tax rate; one is `isDefault`, and a GST-free one is `isNoTax`. */
-  list(options?: TradifyRequestOptions): Promise<TradifyTaxRate[]>;
+  list(options?: TradifyListOptions): Promise<TradifyTaxRate[]>;
 }
 
 /**

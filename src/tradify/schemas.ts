@@ -169,14 +169,15 @@ export interface TradifyPage<T> {
   nextCursor: string | null;
 }
 
-/** `{ "data": [...], "paging": { "pageSize": 50, "nextCursor": "…" | null } }`. */
-export function listEnvelope<T>(item: z.ZodType<T>): z.ZodType<TradifyPage<T>> {
-  return z
-    .looseObject({
-      data: z.array(item),
-      paging: z
-        .looseObject({ nextCursor: z.string().min(1).nullish() })
-        .nullish(),
-    })
-    .transform((body) => ({ data: body.data, nextCursor: body.paging?.nextCursor ?? null }));
-}
+/**
+ * `{ "data": [...], "paging": { "pageSize": 50, "nextCursor": "…" | null } }`, with the rows
+ * left unvalidated: each is read on its own afterwards, so one bad row does not hide the others.
+ */
+export const listEnvelopeSchema: z.ZodType<TradifyPage<unknown>> = z
+  .looseObject({
+    data: z.array(z.unknown()),
+    paging: z
+      .looseObject({ nextCursor: z.string().min(1).nullish() })
+      .nullish(),
+  })
+  .transform((body) => ({ data: body.data, nextCursor: body.paging?.nextCursor ?? null }));

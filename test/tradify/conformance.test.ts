@@ -152,6 +152,12 @@ const floatMoney: Break = (port) => {
   };
 };
 
+/** Answers a customer create with a record carrying another reference (a confused gateway). */
+const answersWithAnotherRecord: Break = (port) => ({
+  ...port,
+  customers: { ...port.customers, create: async (input, o) => ({ ...(await port.customers.create(input, o)), externalReference: 'someone-else' }) },
+});
+
 const dropsInactiveCustomers: Break = (port) => ({
   ...port,
   customers: {
@@ -189,6 +195,7 @@ describe('the conformance suite catches broken adapters, each on a named check',
     ['numeric ids', numericIds, 'idsAreStrings'],
     ['float money', floatMoney, 'exactMoney'],
     ['drops inactive customers', dropsInactiveCustomers, 'includeInactive'],
+    ['answers a create with another record', answersWithAnotherRecord, 'createEchoesRequest'],
   ];
 
   it.each(table)('an adapter that %s fails the named check', async (_label, breakIt, check) => {

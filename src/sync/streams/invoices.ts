@@ -4,14 +4,15 @@
  *
  * @module
  */
-import { isConflictError, isNotFoundError, isResponseValidationError, isUnprocessableEntityError, type ValidationIssue } from '../../core/errors.js';
+import { isConflictError, isMismatchedResponseError, isNotFoundError, isResponseValidationError, isUnprocessableEntityError, type ValidationIssue } from '../../core/errors.js';
 import { linkedId } from '../../cliniko/links.js';
 import type { ClinikoInvoice } from '../../cliniko/schemas/invoice.js';
 import type { ClinikoInvoiceItem } from '../../cliniko/schemas/invoice-item.js';
-import { mapInvoice, invoiceExternalReference } from '../../mapping/invoice.js';
+import { mapInvoice, invoiceExternalReference, type InvoiceMapping } from '../../mapping/invoice.js';
 import { planInvoiceActions, type InvoiceAction, type InvoiceLinkInfo } from '../../mapping/status.js';
-import type { TradifyInvoice, TradifyInvoiceInput, TradifyPayment } from '../../tradify/port.js';
+import type { TradifyInvoice, TradifyInvoiceInput, TradifyPayment, TradifyUnreadableRow } from '../../tradify/port.js';
 import { dueDaysOf, loadDueDays } from '../due-days.js';
+import { requireEcho } from '../echo.js';
 import { payloadHash } from '../hash.js';
 import { idempotencyKey } from '../idempotency.js';
 import type { LinkRecord } from '../ports.js';
@@ -28,11 +29,25 @@ const MAX_REPLANS = 3;
 /** The `reference` our payments carry, so the planner can tell ours from a person's. */
 const PAYMENT_REFERENCE_PREFIX = 'cliniko:invoice:';
 
-type Plannable = { draft: TradifyInvoiceInput; mustStayDraft: boolean; liveItemCount: number };
+type Plannable = {
+  draft: TradifyInvoiceInput;
+  mustStayDraft: boolean;
+  liveItemCount: number;
+  /** An unreadable Tradify row the draft's content may depend on (`resource:id`): the draft is not written while it is set. */
+  waitsFor: string | undefined;
+};
 
 /** Internal: the Tradify invoice is not where the plan assumed; re-read and plan again. */
 class ReplanSignal extends Error {
   override readonly name = 'ReplanSignal';
+}
+
+/** Internal: a Tradify row the invoice's plan needs could not be read; the invoice waits. */
+class HeldByUnreadable extends Error {
+  override readonly name = 'HeldByUnreadable';
+  constructor(readonly waitsFor: string) {
+    super(`waits for Tradify ${waitsFor}`);
+  }
 }
 
 /** What the stream knows of an invoice before syncing it. */
@@ -88,7 +103,8 @@ export async function ensureCustomers(run: RunContext, invoices: readonly Clinik
   if (unknown.length === 0) return;
   const links = await run.options.store.links.getMany(run.accountId, 'patient', unknown, { signal: run.signal });
   for (const [id, link] of links) run.customerIds.set(id, link.tradifyId);
-  const missing = unknown.filter((id) => !links.has(id));
+  // a patient that failed earlier in this run would fail again the same way
+  const missing = unknown.filter((id) => !links.has(id) && !run.deadLettered.has(`patients:${id}`));
   if (missing.length === 0) return;
   const { records: patients } = await patientsByIds(run.options.cliniko, missing, run.signal);
   const states = await loadPatientStates(run, patients.map((p) => p.id));
@@ -134,6 +150,11 @@ export async function syncInvoice(
     run.skip(STREAM, invoice.id, mapping.reason);
     return 'skipped';
   }
+  const patientHeldFor = patientId === null ? undefined : run.held.get(`patients:${patientId}`);
+  if (mapping.status === 'failed' && mapping.reason === 'customer-missing' && patientHeldFor !== undefined) {
+    run.hold(work, STREAM, invoice.id, invoice.updated_at, patientHeldFor);
+    return 'dead-lettered';
+  }
   if (mapping.status === 'failed') {
     const message = mapping.reason === 'customer-missing' ? `Invoice ${invoice.id} waits for its patient's customer` : `Invoice ${invoice.id} could not be mapped (${mapping.reason})`;
     run.deadLetter(work, STREAM, invoice.id, invoice.updated_at, mapping.reason, message, patientId && mapping.reason === 'customer-missing' ? [`patient:${patientId}`] : []);
@@ -146,7 +167,15 @@ export async function syncInvoice(
     run.unchanged(STREAM, invoice.id);
     return 'unchanged';
   }
-  const plannable = mapping.status === 'mapped' ? { draft: mapping.draft, mustStayDraft: mapping.mustStayDraft, liveItemCount: mapping.liveItemCount } : null;
+  const unreadableInvoice = run.unreadable.invoiceHold(invoice.id, state.link?.tradifyId);
+  if (unreadableInvoice !== undefined) {
+    run.hold(work, STREAM, invoice.id, invoice.updated_at, `invoices:${unreadableInvoice}`);
+    return 'dead-lettered';
+  }
+  const plannable =
+    mapping.status === 'mapped'
+      ? { draft: mapping.draft, mustStayDraft: mapping.mustStayDraft, liveItemCount: mapping.liveItemCount, waitsFor: await unreadableDependency(run, invoice, mapping) }
+      : null;
   if (run.dryRun) {
     const { actions } = planInvoiceActions({ invoice, items, mapping: plannable, current: null, payments: [], link: null }, run.options.mapping, ctx);
     run.planned.push({ stream: STREAM, clinikoId: invoice.id, updatedAt: invoice.updated_at, action: actions.map((a) => a.kind).join('+'), hash, reason: state.link ? 'linked' : 'new' });
@@ -164,15 +193,35 @@ export async function syncInvoice(
   return walker.finish();
 }
 
+/**
+ * The Tradify row a mapped draft's content may depend on that could not be read in this run, as
+ * `resource:id`: a tax rate its lines may need, or its owner's staff member. `undefined` when
+ * the draft may be written.
+ */
+async function unreadableDependency(run: RunContext, invoice: ClinikoInvoice, mapping: Extract<InvoiceMapping, { status: 'mapped' }>): Promise<string | undefined> {
+  const rates = run.unreadable.unreadableTaxRates;
+  if (rates.length > 0 && mapping.findings.some((f) => f.code === 'tax-rate-unmapped' || f.code === 'tax-rate-ambiguous')) return `tax-rates:${rates.join(',')}`;
+  if (!run.options.tradify.capabilities.ownerStaffId) return undefined;
+  const owners = await run.lookups.owners();
+  const userId = owners.practitionerUser.get(linkedId(invoice.practitioner) ?? '');
+  const email = userId === undefined ? undefined : owners.userEmail.get(userId);
+  const staff = email === undefined ? undefined : run.unreadable.staffHold(email);
+  return staff === undefined ? undefined : `staff:${staff}`;
+}
+
 function lastChange(invoice: ClinikoInvoice, items: readonly ClinikoInvoiceItem[]): string {
   return [invoice.updated_at, ...items.map((i) => i.updated_at)].sort().at(-1)!;
 }
 
 function handleInvoiceError(run: RunContext, work: PageWork, invoice: ClinikoInvoice, error: unknown): void {
-  if (isUnprocessableEntityError(error)) {
+  if (error instanceof HeldByUnreadable) {
+    run.hold(work, STREAM, invoice.id, invoice.updated_at, error.waitsFor);
+  } else if (isUnprocessableEntityError(error)) {
     run.deadLetter(work, STREAM, invoice.id, invoice.updated_at, 'unprocessable', `Tradify rejected invoice ${invoice.id}`, Object.keys(error.errors));
   } else if (isResponseValidationError(error)) {
     run.deadLetter(work, STREAM, invoice.id, invoice.updated_at, 'schema', `Tradify's answer for invoice ${invoice.id} did not match the schema`, error.issues.map((i) => i.path));
+  } else if (isMismatchedResponseError(error)) {
+    run.deadLetter(work, STREAM, invoice.id, invoice.updated_at, 'response-mismatch', `Tradify answered a ${error.resource} create for invoice ${invoice.id} with another record (${error.answeredId ?? 'no id'}); nothing was linked`, [`${error.resource}.${error.field}`]);
   } else if (isConflictError(error)) {
     run.review(work, STREAM, 'invoice', invoice.id, 'state-conflict', { reason: error.reason ?? null });
   } else {
@@ -244,10 +293,7 @@ class InvoiceWalker {
 
   async #plan(): Promise<InvoiceAction[]> {
     const run = this.#run;
-    const payments: TradifyPayment[] =
-      this.#current && this.#current.status === 'paid'
-        ? await run.read(STREAM, () => run.options.tradify.payments.list(this.#current!.id, { signal: run.signal }))
-        : [];
+    const payments: TradifyPayment[] = this.#current && this.#current.status === 'paid' ? await this.#payments(this.#current.id) : [];
     // a first-seen Closed invoice has no link but its status was recorded: keep it for 'closed-reopened'
     const link: InvoiceLinkInfo | null = this.#state.link || this.#state.lastStatus !== null
       ? {
@@ -264,6 +310,18 @@ class InvoiceWalker {
       await run.mappingContext(),
     );
     return plan.actions;
+  }
+
+  /** The invoice's payments; a payment that cannot be read holds the invoice (it may be ours: planning without it could pay twice). */
+  async #payments(invoiceId: string): Promise<TradifyPayment[]> {
+    const run = this.#run;
+    const unreadable: string[] = [];
+    const onUnreadable = (row: TradifyUnreadableRow): void => {
+      unreadable.push(run.unreadable.note(row));
+    };
+    const payments = await run.read(STREAM, () => run.options.tradify.payments.list(invoiceId, { signal: run.signal, onUnreadable }));
+    if (unreadable.length > 0) throw new HeldByUnreadable(`payments:${unreadable[0]}`);
+    return payments;
   }
 
   async #superseded(): Promise<InvoiceLinkInfo['superseded']> {
@@ -287,9 +345,11 @@ class InvoiceWalker {
     const signal = run.signal;
     switch (action.kind) {
       case 'create':
+        this.#requireReadableDependencies();
         await this.#create(action.input);
         return;
       case 'update':
+        this.#requireReadableDependencies();
         this.#current = await run.write(STREAM, () => tradify.invoices.update(action.invoiceId, action.patch, { signal }));
         this.#note('update', Object.keys(action.patch));
         return;
@@ -331,6 +391,12 @@ class InvoiceWalker {
     }
   }
 
+  /** The draft's content is written only when every Tradify row it may depend on was read. */
+  #requireReadableDependencies(): void {
+    const waitsFor = this.#mapping?.waitsFor;
+    if (waitsFor !== undefined) throw new HeldByUnreadable(waitsFor);
+  }
+
   async #create(input: TradifyInvoiceInput): Promise<void> {
     const run = this.#run;
     const revision = revisionOf(input.externalReference, this.#invoice.id);
@@ -339,8 +405,9 @@ class InvoiceWalker {
     const replacing = this.#state.link?.tradifyId;
     const hash = payloadHash(replacing === undefined ? input : { input, replacing });
     const key = idempotencyKey({ accountId: run.accountId, stream: STREAM, recordId: this.#invoice.id, updatedAt: this.#invoice.updated_at, payloadHash: hash });
+    let created: TradifyInvoice;
     try {
-      this.#current = await run.write(STREAM, () => run.options.tradify.invoices.create(input, { idempotencyKey: key, signal: run.signal }));
+      created = await run.write(STREAM, () => run.options.tradify.invoices.create(input, { idempotencyKey: key, signal: run.signal }));
     } catch (error) {
       if (!isConflictError(error) || error.existingId === undefined) throw error;
       // our reference already exists (a crash before the checkpoint): adopt it and re-plan
@@ -349,7 +416,9 @@ class InvoiceWalker {
       this.#work.audit.push({ runId: run.runId, stream: STREAM, action: 'adopt', clinikoId: this.#invoice.id, tradifyId: error.existingId, reasonCode: 'duplicate-external-reference' });
       throw new ReplanSignal();
     }
-    this.#tradifyId = this.#current.id;
+    requireEcho('invoices', 'externalReference', input.externalReference, { id: created.id, echoed: created.externalReference });
+    this.#current = created;
+    this.#tradifyId = created.id;
     this.#revision = revision;
     this.#note('create');
   }
@@ -360,9 +429,10 @@ class InvoiceWalker {
     if (!current) return;
     const amount = current.amountDue;
     const key = idempotencyKey({ accountId: run.accountId, stream: 'payments', recordId: this.#invoice.id, updatedAt: this.#invoice.updated_at, payloadHash: payloadHash({ invoiceId, date, amount }) });
-    await run.write(STREAM, () =>
-      run.options.tradify.payments.add(invoiceId, { date, amount, reference: `${PAYMENT_REFERENCE_PREFIX}${this.#invoice.id}` }, { idempotencyKey: key, signal: run.signal }),
-    );
+    const reference = `${PAYMENT_REFERENCE_PREFIX}${this.#invoice.id}`;
+    const payment = await run.write(STREAM, () => run.options.tradify.payments.add(invoiceId, { date, amount, reference }, { idempotencyKey: key, signal: run.signal }));
+    requireEcho('payments', 'invoiceId', invoiceId, { id: payment.id, echoed: payment.invoiceId });
+    requireEcho('payments', 'reference', reference, { id: payment.id, echoed: payment.reference });
     this.#known = current;
     this.#current = null;
     this.#note('pay');

@@ -3,11 +3,12 @@
  *
  * @module
  */
-import { isConflictError, isNotFoundError, isUnprocessableEntityError, isResponseValidationError } from '../../core/errors.js';
+import { isConflictError, isMismatchedResponseError, isNotFoundError, isUnprocessableEntityError, isResponseValidationError } from '../../core/errors.js';
 import type { ClinikoPatient } from '../../cliniko/schemas/patient.js';
 import { mapPatientToCustomer, patientExternalReference } from '../../mapping/customer.js';
 import type { TradifyCustomer, TradifyCustomerInput } from '../../tradify/port.js';
 import { noteDueDays } from '../due-days.js';
+import { requireEcho } from '../echo.js';
 import { emailHash, payloadHash } from '../hash.js';
 import { idempotencyKey } from '../idempotency.js';
 import { findCustomer } from '../linker.js';
@@ -89,6 +90,16 @@ async function syncPatientNow(run: RunContext, patient: ClinikoPatient, state: P
   }
   const reference = draft.externalReference ?? patientExternalReference(patient.id);
   const candidate = await findCustomer(run, patient.id, reference, mapping.emailKeys, linkedId);
+  const unreadable = await run.unreadable.customerHold({
+    tradifyId: candidate.kind === 'none' ? undefined : candidate.tradifyId,
+    unlinked: candidate.kind === 'none' || candidate.kind === 'email',
+    reference,
+    emailKey: mapping.emailKeys[0],
+  });
+  if (unreadable !== undefined) {
+    run.hold(work, STREAM, patient.id, patient.updated_at, `customers:${unreadable}`);
+    return 'dead-lettered';
+  }
   if (run.dryRun) {
     run.planned.push({ stream: STREAM, clinikoId: patient.id, updatedAt: patient.updated_at, action: candidate.kind === 'none' ? 'create' : 'update', hash, reason: candidate.kind });
     const planned = candidate.kind === 'none' ? `planned:patient:${patient.id}` : candidate.tradifyId;
@@ -122,6 +133,7 @@ async function createCustomer(run: RunContext, patient: ClinikoPatient, draft: T
   const key = idempotencyKey({ accountId: run.accountId, stream: STREAM, recordId: patient.id, updatedAt: patient.updated_at, payloadHash: hash });
   try {
     const customer = await run.write(STREAM, () => run.options.tradify.customers.create(draft, { idempotencyKey: key, signal: run.signal }));
+    requireEcho('customers', 'externalReference', draft.externalReference, { id: customer.id, echoed: customer.externalReference });
     return { customer, action: 'create' };
   } catch (error) {
     // a crash after a create but before its checkpoint: the reference is ours, adopt the record
@@ -197,6 +209,8 @@ function handleWriteError(run: RunContext, work: PageWork, patient: ClinikoPatie
     run.deadLetter(work, STREAM, patient.id, patient.updated_at, 'unprocessable', `Tradify rejected the customer for patient ${patient.id}`, Object.keys(error.errors));
   } else if (isResponseValidationError(error)) {
     run.deadLetter(work, STREAM, patient.id, patient.updated_at, 'schema', `Tradify's answer for patient ${patient.id} did not match the schema`, error.issues.map((i) => i.path));
+  } else if (isMismatchedResponseError(error)) {
+    run.deadLetter(work, STREAM, patient.id, patient.updated_at, 'response-mismatch', `Tradify answered the customer create for patient ${patient.id} with another record (${error.answeredId ?? 'no id'}); nothing was linked`, [error.field]);
   } else if (isNotFoundError(error) && state.link) {
     run.review(work, STREAM, 'patient', patient.id, 'tradify-customer-missing', { tradifyId: state.link.tradifyId });
     return 'review';
