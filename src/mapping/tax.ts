@@ -110,7 +110,7 @@ function pickNoTax(group: readonly TaxRateChoice[], noTaxIds: ReadonlySet<string
  *   is settled by the one marked `isNoTax`).
  * @example
  * ```ts
- * const taxes = checkTaxTable(await tradify.taxRates.list(), resolveMappingConfig({ taxTable: [{ clinikoName: 'GST', tradifyTaxRateId: 'tax_gst' }] }));
+ * const taxes = checkTaxTable(await collect(tradify.taxRates.list()), resolveMappingConfig({ taxTable: [{ clinikoName: 'GST', tradifyTaxRateId: 'tax_gst' }] }));
  * ```
  */
 export function checkTaxTable(tradifyRates: readonly TradifyTaxRate[], config: Pick<ResolvedMappingConfig, 'taxTable'>): ResolvedTaxTable {

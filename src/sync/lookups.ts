@@ -7,6 +7,8 @@
  */
 import type { ClinikoSourceClient } from './streams/source.js';
 import type { TradifyPort } from '../tradify/port.js';
+import { ownersOn } from '../tradify/capabilities.js';
+import { collect } from '../tradify/pagination.js';
 import type { Clock } from '../core/clock.js';
 import { createMappingContext, type MappingContext } from '../mapping/context.js';
 import { checkTaxTable, type ResolvedTaxTable } from '../mapping/tax.js';
@@ -49,7 +51,7 @@ export class Lookups {
 
   /** The tax table checked against Tradify's rates (a `ConfigError` when ambiguous). */
   taxTable(): Promise<ResolvedTaxTable> {
-    this.#taxTable ??= this.#init.tradify.taxRates.list({ signal: this.#init.signal }).then((rates) => checkTaxTable(rates, this.#init.mapping));
+    this.#taxTable ??= collect(this.#init.tradify.taxRates.list({ signal: this.#init.signal })).then((rates) => checkTaxTable(rates, this.#init.mapping));
     return this.#taxTable;
   }
 
@@ -72,12 +74,12 @@ export class Lookups {
   async #loadOwners(): Promise<OwnerDirectory> {
     const signal = this.#init.signal;
     const { cliniko, tradify } = this.#init;
-    if (!tradify.capabilities.ownerStaffId) return buildOwnerDirectory({ practitioners: [], users: [], staff: [] });
+    if (!ownersOn(tradify.capabilities, 'invoices')) return buildOwnerDirectory({ practitioners: [], users: [], staff: [] });
     const [active, inactive, users, staff] = await Promise.all([
       cliniko.practitioners.list({ perPage: 100, signal }).toArray(),
       cliniko.practitioners.listInactive({ perPage: 100, signal }).toArray(),
       cliniko.users.list({ perPage: 100, signal }).toArray(),
-      tradify.staff.list({ signal }),
+      collect(tradify.staff.list({ signal })),
     ]);
     return buildOwnerDirectory({ practitioners: [...active, ...inactive], users, staff });
   }

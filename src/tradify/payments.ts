@@ -3,9 +3,10 @@
  *
  * @module
  */
-import { collect, pageQuery, paginate } from './pagination.js';
+import { pageQuery, paginate } from './pagination.js';
 import type {
   TradifyCreateOptions,
+  TradifyListing,
   TradifyPayment,
   TradifyPaymentInput,
   TradifyPaymentsResource,
@@ -23,11 +24,9 @@ export function createPaymentsResource(ctx: TradifyResourceContext): TradifyPaym
   const { send, pageSize } = ctx;
   const base = (invoiceId: string): string => `invoices/${segment(invoiceId)}/payments`;
   return {
-    list(invoiceId: string, options: TradifyRequestOptions = {}): Promise<TradifyPayment[]> {
+    list(invoiceId: string, options: TradifyRequestOptions = {}): TradifyListing<TradifyPayment> {
       const path = base(invoiceId);
-      return collect(
-        paginate((cursor) => send({ method: 'GET', path, query: pageQuery([], pageSize, cursor), schema: many, signal: options.signal }), path),
-      );
+      return paginate((cursor) => send({ method: 'GET', path, query: pageQuery([], pageSize, cursor), schema: many, signal: options.signal }), path);
     },
     async add(invoiceId: string, input: TradifyPaymentInput, options: TradifyCreateOptions = {}): Promise<TradifyPayment> {
       const body = await send({

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { collect, pageQuery, paginate } from './pagination.js';
-import type { TradifyRequestOptions, TradifyStaff, TradifyStaffResource } from './port.js';
+import { pageQuery, paginate } from './pagination.js';
+import type { TradifyListing, TradifyRequestOptions, TradifyStaff, TradifyStaffResource } from './port.js';
 import type { TradifyResourceContext } from './resource-context.js';
 import { listEnvelope, tradifyStaffSchema } from './schemas.js';
 
@@ -14,10 +14,8 @@ const many = listEnvelope(tradifyStaffSchema);
 export function createStaffResource(ctx: TradifyResourceContext): TradifyStaffResource {
   const { send, pageSize } = ctx;
   return {
-    list(options: TradifyRequestOptions = {}): Promise<TradifyStaff[]> {
-      return collect(
-        paginate((cursor) => send({ method: 'GET', path: 'staff', query: pageQuery([], pageSize, cursor), schema: many, signal: options.signal }), 'staff'),
-      );
+    list(options: TradifyRequestOptions = {}): TradifyListing<TradifyStaff> {
+      return paginate((cursor) => send({ method: 'GET', path: 'staff', query: pageQuery([], pageSize, cursor), schema: many, signal: options.signal }), 'staff');
     },
   };
 }

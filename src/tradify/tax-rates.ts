@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { collect, pageQuery, paginate } from './pagination.js';
-import type { TradifyRequestOptions, TradifyTaxRate, TradifyTaxRatesResource } from './port.js';
+import { pageQuery, paginate } from './pagination.js';
+import type { TradifyListing, TradifyRequestOptions, TradifyTaxRate, TradifyTaxRatesResource } from './port.js';
 import type { TradifyResourceContext } from './resource-context.js';
 import { listEnvelope, tradifyTaxRateSchema } from './schemas.js';
 
@@ -14,10 +14,8 @@ const many = listEnvelope(tradifyTaxRateSchema);
 export function createTaxRatesResource(ctx: TradifyResourceContext): TradifyTaxRatesResource {
   const { send, pageSize } = ctx;
   return {
-    list(options: TradifyRequestOptions = {}): Promise<TradifyTaxRate[]> {
-      return collect(
-        paginate((cursor) => send({ method: 'GET', path: 'tax-rates', query: pageQuery([], pageSize, cursor), schema: many, signal: options.signal }), 'tax-rates'),
-      );
+    list(options: TradifyRequestOptions = {}): TradifyListing<TradifyTaxRate> {
+      return paginate((cursor) => send({ method: 'GET', path: 'tax-rates', query: pageQuery([], pageSize, cursor), schema: many, signal: options.signal }), 'tax-rates');
     },
   };
 }

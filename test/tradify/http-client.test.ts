@@ -13,6 +13,7 @@ import {
   UnprocessableEntityError,
 } from '../../src/core/errors.js';
 import { HttpTradifyClient } from '../../src/tradify/http-client.js';
+import { collect } from '../../src/tradify/pagination.js';
 import { MSW_BASE, makeClient, wireCustomer, wireInvoice } from './helpers.js';
 
 const server = setupServer();
@@ -97,7 +98,7 @@ describe('HttpTradifyClient requests', () => {
 
   it('stops with ResponseValidationError when the server repeats a cursor', async () => {
     server.use(http.get(url('staff'), () => HttpResponse.json({ data: [], paging: { nextCursor: 'same' } })));
-    expect(await rejectionOf(makeClient().client.staff.list())).toBeInstanceOf(ResponseValidationError);
+    expect(await rejectionOf(collect(makeClient().client.staff.list()))).toBeInstanceOf(ResponseValidationError);
   });
 
   it('sends updatedSince as an ISO instant and invoice filters by name', async () => {
@@ -208,7 +209,7 @@ describe('HttpTradifyClient requests', () => {
     );
     const { client } = makeClient({ retry: { baseDelayMs: 1 } });
     expect(client.stats.requests).toBe(0);
-    const rates = await client.taxRates.list();
+    const rates = await collect(client.taxRates.list());
     expect(rates).toEqual([expect.objectContaining({ id: 'tax_gst', rate: '10', isDefault: true })]);
     expect(client.stats.requests).toBe(2);
   });
@@ -261,7 +262,7 @@ describe('HttpTradifyClient errors', () => {
     );
     const { client, clock } = makeClient();
     const started = clock.now();
-    const staff = await client.staff.list();
+    const staff = await collect(client.staff.list());
     expect(staff.map((s) => s.email)).toEqual(['sam@x.example']);
     expect(calls).toBe(2);
     expect(clock.now() - started).toBeGreaterThanOrEqual(7000);
@@ -270,7 +271,7 @@ describe('HttpTradifyClient errors', () => {
 
   it('ends a 429 storm in RateLimitError carrying retryAfterMs', async () => {
     server.use(http.get(url('staff'), () => HttpResponse.json(errorBody('rate_limited'), { status: 429, headers: { 'Retry-After': '2' } })));
-    const error = (await rejectionOf(makeClient().client.staff.list())) as RateLimitError;
+    const error = (await rejectionOf(collect(makeClient().client.staff.list()))) as RateLimitError;
     expect(error).toBeInstanceOf(RateLimitError);
     expect(error.retryAfterMs).toBe(2000);
   });

@@ -10,11 +10,14 @@ import type { ClinikoInvoice } from '../../cliniko/schemas/invoice.js';
 import type { ClinikoInvoiceItem } from '../../cliniko/schemas/invoice-item.js';
 import { mapInvoice, invoiceExternalReference } from '../../mapping/invoice.js';
 import { planInvoiceActions, type InvoiceAction, type InvoiceLinkInfo } from '../../mapping/status.js';
+import { ownersOn } from '../../tradify/capabilities.js';
+import { collect } from '../../tradify/pagination.js';
 import type { TradifyInvoice, TradifyInvoiceInput, TradifyPayment } from '../../tradify/port.js';
 import { dueDaysOf, loadDueDays } from '../due-days.js';
 import { payloadHash } from '../hash.js';
 import { idempotencyKey } from '../idempotency.js';
 import type { LinkRecord } from '../ports.js';
+import { existingByReference } from '../reference-lookup.js';
 import type { PageWork } from './commit.js';
 import type { RunContext } from './context.js';
 import { loadPatientStates, syncPatient } from './patients.js';
@@ -122,7 +125,7 @@ export async function syncInvoice(
       customer: customerId === undefined ? null : { id: customerId, defaultInvoiceDueDays: await dueDaysOf(run, patientId!) },
       patientFiltered: patientId !== null && run.filteredPatients.has(patientId),
       taxes: await run.lookups.taxTable(),
-      owners: run.options.tradify.capabilities.ownerStaffId ? await run.lookups.owners() : undefined,
+      owners: ownersOn(run.options.tradify.capabilities, 'invoices') ? await run.lookups.owners() : undefined,
       reissue: state.link?.revision ?? 0,
     },
     run.options.mapping,
@@ -244,7 +247,7 @@ class InvoiceWalker {
     const run = this.#run;
     const payments: TradifyPayment[] =
       this.#current && this.#current.status === 'paid'
-        ? await run.read(STREAM, () => run.options.tradify.payments.list(this.#current!.id, { signal: run.signal }))
+        ? await run.read(STREAM, () => collect(run.options.tradify.payments.list(this.#current!.id, { signal: run.signal })))
         : [];
     // a first-seen Closed invoice has no link but its status was recorded: keep it for 'closed-reopened'
     const link: InvoiceLinkInfo | null = this.#state.link || this.#state.lastStatus !== null
@@ -337,19 +340,25 @@ class InvoiceWalker {
     const replacing = this.#state.link?.tradifyId;
     const hash = payloadHash(replacing === undefined ? input : { input, replacing });
     const key = idempotencyKey({ accountId: run.accountId, stream: STREAM, recordId: this.#invoice.id, updatedAt: this.#invoice.updated_at, payloadHash: hash });
+    const existing = await existingByReference(run, 'invoices', input.externalReference);
+    if (existing !== undefined) this.#adopt(existing, revision);
     try {
       this.#current = await run.write(STREAM, () => run.options.tradify.invoices.create(input, { idempotencyKey: key, signal: run.signal }));
     } catch (error) {
       if (!isConflictError(error) || error.existingId === undefined) throw error;
-      // our reference already exists (a crash before the checkpoint): adopt it and re-plan
-      this.#tradifyId = error.existingId;
-      this.#revision = revision;
-      this.#work.audit.push({ runId: run.runId, stream: STREAM, action: 'adopt', clinikoId: this.#invoice.id, tradifyId: error.existingId, reasonCode: 'duplicate-external-reference' });
-      throw new ReplanSignal();
+      this.#adopt(error.existingId, revision);
     }
     this.#tradifyId = this.#current.id;
     this.#revision = revision;
     this.#note('create');
+  }
+
+  /** Our reference already exists (a crash before the checkpoint): adopt that invoice and re-plan. */
+  #adopt(tradifyId: string, revision: number): never {
+    this.#tradifyId = tradifyId;
+    this.#revision = revision;
+    this.#work.audit.push({ runId: this.#run.runId, stream: STREAM, action: 'adopt', clinikoId: this.#invoice.id, tradifyId, reasonCode: 'duplicate-external-reference' });
+    throw new ReplanSignal();
   }
 
   async #pay(invoiceId: string, date: string): Promise<void> {
