@@ -51,8 +51,18 @@ describe('HttpTradifyClient options', () => {
 
   it('accepts plain http on loopback and reports the default capabilities', () => {
     const client = new HttpTradifyClient({ apiKey: 'k', baseUrl: 'http://127.0.0.1:9/v1' });
-    expect(client.capabilities).toEqual({ ownerStaffId: true });
+    expect(client.capabilities).toEqual({ ownerStaffId: true, uniqueExternalReference: true });
     expect(new HttpTradifyClient({ apiKey: 'k', baseUrl: MSW_BASE, capabilities: { ownerStaffId: false } }).capabilities.ownerStaffId).toBe(false);
+    const perEntity = new HttpTradifyClient({ apiKey: 'k', baseUrl: MSW_BASE, capabilities: { ownerStaffId: { customers: true, invoices: false } } });
+    expect(perEntity.capabilities).toEqual({ ownerStaffId: { customers: true, invoices: false }, uniqueExternalReference: true });
+  });
+
+  it('refuses an unknown capability, naming it and the known ones, and a capability that is not a flag', () => {
+    const make = (capabilities: unknown) => () => new HttpTradifyClient({ apiKey: 'k', baseUrl: MSW_BASE, capabilities: capabilities as never });
+    expect(make({ uniqueExternalReferences: true })).toThrow(/capabilities\.uniqueExternalReferences is not a capability; the known ones are ownerStaffId and uniqueExternalReference/);
+    expect(make({ ownerStaffId: 'yes' })).toThrow(/capabilities\.ownerStaffId must be true, false or \{ customers: boolean, invoices: boolean \}/);
+    expect(make({ ownerStaffId: { customers: true } })).toThrow(ConfigError);
+    expect(make({ ownerStaffId: { customers: true, invoices: false } })).not.toThrow();
   });
 });
 
@@ -116,14 +126,22 @@ describe('HttpTradifyClient requests', () => {
     expect(query).toBe('?customerId=cus_9&status=draft&updatedSince=2026-03-01T10%3A00%3A00.000Z&pageSize=200');
   });
 
-  it('normalises JSON numbers in money and rates to decimal strings, and absent fields to null', async () => {
-    server.use(http.get(url('invoices/inv_1'), () => HttpResponse.json({ data: wireInvoice('inv_1', { subtotal: 100, total: 110.1 }) })));
+  it('normalises JSON numbers in money and rates to decimal strings, money to two places, and absent fields to null', async () => {
+    server.use(http.get(url('invoices/inv_1'), () => HttpResponse.json({ data: wireInvoice('inv_1', { subtotal: 100, total: 110.1, amountDue: '7' }) })));
     const invoice = await makeClient().client.invoices.retrieve('inv_1');
-    expect(invoice.subtotal).toBe('100');
-    expect(invoice.total).toBe('110.1');
+    expect(invoice.subtotal).toBe('100.00');
+    expect(invoice.total).toBe('110.10');
+    expect(invoice.amountDue).toBe('7.00');
     expect(invoice.lineItems[0]?.discountPercent).toBe('0');
     expect(invoice.lineItems[0]?.taxRatePercent).toBe('10');
     expect(invoice.ownerStaffId).toBeNull();
+  });
+
+  it('refuses money with a third decimal place as a ResponseValidationError naming the path', async () => {
+    server.use(http.get(url('invoices/inv_1'), () => HttpResponse.json({ data: wireInvoice('inv_1', { total: '110.005' }) })));
+    const error = (await rejectionOf(makeClient().client.invoices.retrieve('inv_1'))) as ResponseValidationError;
+    expect(error).toBeInstanceOf(ResponseValidationError);
+    expect(error.issues.map((i) => i.path)).toContain('data.total');
   });
 
   it('refuses a numeric id as a ResponseValidationError naming the path, not the value', async () => {
