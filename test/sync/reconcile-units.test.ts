@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Decimal } from '../../src/core/decimal.js';
-import { agreesToTheCent, taxAgrees } from '../../src/sync/reconcile/compare-invoices.js';
+import { agreesToTheCent, taxAgrees } from '../../src/sync/totals.js';
 import { customerFieldHashes, defaultExpectedCustomer } from '../../src/sync/reconcile/normalise.js';
 import { planRepairs } from '../../src/sync/reconcile/repair.js';
 import { parseClinikoReference } from '../../src/sync/reconcile/stage.js';

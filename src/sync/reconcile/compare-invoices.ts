@@ -14,6 +14,7 @@ import { addFinding, attr, forEachStagedPage, stagedByKey, stagedMany } from './
 import type { CompareContext } from './context.js';
 import { taxShare } from './money.js';
 import { STAGED } from './stage.js';
+import { agreesToTheCent, taxAgrees } from '../totals.js';
 
 function behaviourOf(ctx: CompareContext, invoice: StagingRow): StatusBehaviour {
   const table = ctx.internals.mapping?.statusTable ?? DEFAULT_STATUS_TABLE;
@@ -43,27 +44,6 @@ function mismatch(ctx: CompareContext, invoice: StagingRow, tradify: StagingRow,
 
 function amount(row: StagingRow, name: string): Decimal | undefined {
   return Decimal.tryFrom(row.amounts?.[name]);
-}
-
-/**
- * Whether a 2-place figure agrees with Cliniko's raw one to the cent. Cliniko keeps some
- * figures to 3 or more places (`"5.455"`); either cent next to such a figure is a faithful
- * 2-place copy, since which one depends on where the other system rounds.
- */
-export function agreesToTheCent(raw: Decimal, actual: Decimal): boolean {
-  if (raw.decimalPlaces() <= 2) return raw.eq(actual);
-  return raw.sub(actual).abs().cmp('0.01') < 0;
-}
-
-/**
- * Whether Tradify's GST agrees with Cliniko's invoice `tax_amount`. Cliniko sums unrounded line
- * taxes; Tradify rounds each line's tax to the cent (`docs/tradify-contract.md#arithmetic`), so with every line total agreeing
- * the two may differ by up to half a cent per line. Beyond that it is a finding. The money
- * summary still shows any such cents per month.
- */
-export function taxAgrees(raw: Decimal, actual: Decimal, lines: number): boolean {
-  if (agreesToTheCent(raw, actual)) return true;
-  return raw.sub(actual).abs().cmp(Decimal.from('0.005').mul(Math.max(1, lines))) <= 0;
 }
 
 function compareMoney(ctx: CompareContext, invoice: StagingRow, tradify: StagingRow): void {

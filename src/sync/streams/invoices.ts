@@ -8,7 +8,7 @@ import { isConflictError, isNotFoundError, isResponseValidationError, isUnproces
 import { linkedId } from '../../cliniko/links.js';
 import type { ClinikoInvoice } from '../../cliniko/schemas/invoice.js';
 import type { ClinikoInvoiceItem } from '../../cliniko/schemas/invoice-item.js';
-import { mapInvoice, invoiceExternalReference } from '../../mapping/invoice.js';
+import { liveItems, mapInvoice, invoiceExternalReference } from '../../mapping/invoice.js';
 import { planInvoiceActions, type InvoiceAction, type InvoiceLinkInfo } from '../../mapping/status.js';
 import { ownersOn } from '../../tradify/capabilities.js';
 import { collect } from '../../tradify/pagination.js';
@@ -18,6 +18,7 @@ import { payloadHash } from '../hash.js';
 import { idempotencyKey } from '../idempotency.js';
 import type { LinkRecord } from '../ports.js';
 import { existingByReference } from '../reference-lookup.js';
+import { totalsDifferences, type TotalsDifference } from '../totals.js';
 import type { PageWork } from './commit.js';
 import type { RunContext } from './context.js';
 import { loadPatientStates, syncPatient } from './patients.js';
@@ -30,6 +31,8 @@ const STREAM = 'invoices';
 const MAX_REPLANS = 3;
 /** The `reference` our payments carry, so the planner can tell ours from a person's. */
 const PAYMENT_REFERENCE_PREFIX = 'cliniko:invoice:';
+/** The review opened when Tradify's totals differ from Cliniko's: the invoice is neither approved nor paid. */
+export const TOTALS_REVIEW = 'totals-differ';
 
 type Plannable = { draft: TradifyInvoiceInput; mustStayDraft: boolean; liveItemCount: number };
 
@@ -198,6 +201,8 @@ class InvoiceWalker {
   #wrote: string[] = [];
   /** A review or a reasoned skip was recorded (counted there, not as unchanged). */
   #decided = false;
+  /** Tradify's totals differ from Cliniko's: nothing more is done to this invoice in this walk. */
+  #held = false;
 
   constructor(
     run: RunContext,
@@ -279,7 +284,10 @@ class InvoiceWalker {
   }
 
   async #execute(actions: readonly InvoiceAction[]): Promise<void> {
-    for (const action of actions) await this.#do(action);
+    for (const action of actions) {
+      if (this.#held) return;
+      await this.#do(action);
+    }
   }
 
   async #do(action: InvoiceAction): Promise<void> {
@@ -289,10 +297,12 @@ class InvoiceWalker {
     switch (action.kind) {
       case 'create':
         await this.#create(action.input);
+        await this.#checkWritten();
         return;
       case 'update':
         this.#current = await run.write(STREAM, () => tradify.invoices.update(action.invoiceId, action.patch, { signal }));
         this.#note('update', Object.keys(action.patch));
+        await this.#checkWritten();
         return;
       case 'delete-draft':
         await run.write(STREAM, () => tradify.invoices.delete(action.invoiceId, { signal }));
@@ -301,6 +311,8 @@ class InvoiceWalker {
         return;
       case 'approve': {
         const id = action.invoiceId ?? this.#tradifyId!;
+        const before = this.#current?.id === id ? this.#current : await this.#retrieve(id);
+        if (before && !(await this.#totalsMatch(before))) return;
         this.#current = await run.write(STREAM, () => tradify.invoices.approve(id, { signal }));
         this.#note('approve');
         return;
@@ -353,6 +365,40 @@ class InvoiceWalker {
     this.#note('create');
   }
 
+  /**
+   * After a create or update, checks what the policy may later approve. A mapping that must
+   * stay a draft (a line whose GST cannot be reproduced, no live line) already carries its
+   * findings and is never approved, so it is not reported twice.
+   */
+  async #checkWritten(): Promise<void> {
+    const mapping = this.#mapping;
+    if (this.#current && mapping && !mapping.mustStayDraft && mapping.liveItemCount > 0) await this.#totalsMatch(this.#current);
+  }
+
+  /**
+   * True when the invoice's totals agree with Cliniko's to the cent. Otherwise the invoice is
+   * held: the rest of the plan (approve, pay) is dropped and a review names the figures.
+   */
+  async #totalsMatch(invoice: TradifyInvoice): Promise<boolean> {
+    const sentLines = invoice.id === this.#tradifyId ? this.#mapping?.draft.lineItems.length : undefined;
+    const differences = totalsDifferences(this.#invoice, liveItems(this.#items), invoice, sentLines);
+    if (differences.length === 0) return true;
+    this.#held = true;
+    this.#decided = true;
+    const run = this.#run;
+    run.options.logger.warn("Tradify's invoice totals differ from Cliniko's; not approved or paid", { id: this.#invoice.id, tradifyId: invoice.id, fields: differences.map((d) => d.field).join(',') });
+    if (!(await this.#totalsReviewOpen())) run.review(this.#work, STREAM, 'invoice', this.#invoice.id, TOTALS_REVIEW, totalsReviewDetail(invoice.id, differences));
+    else if (this.#wrote.length === 0) run.skip(STREAM, this.#invoice.id, TOTALS_REVIEW);
+    return false;
+  }
+
+  /** An open review of the same problem means it was reported already: no second review, no second alert. */
+  async #totalsReviewOpen(): Promise<boolean> {
+    const run = this.#run;
+    const page = await run.options.store.reviews.list(run.accountId, { status: 'open', kind: 'invoice', recordId: this.#invoice.id, limit: 100, signal: run.signal });
+    return page.items.some((r) => r.reasonCode === TOTALS_REVIEW);
+  }
+
   /** Our reference already exists (a crash before the checkpoint): adopt that invoice and re-plan. */
   #adopt(tradifyId: string, revision: number): never {
     this.#tradifyId = tradifyId;
@@ -364,7 +410,7 @@ class InvoiceWalker {
   async #pay(invoiceId: string, date: string): Promise<void> {
     const run = this.#run;
     const current = this.#current && this.#current.id === invoiceId ? this.#current : await this.#retrieve(invoiceId);
-    if (!current) return;
+    if (!current || !(await this.#totalsMatch(current))) return;
     const amount = current.amountDue;
     const key = idempotencyKey({ accountId: run.accountId, stream: 'payments', recordId: this.#invoice.id, updatedAt: this.#invoice.updated_at, payloadHash: payloadHash({ invoiceId, date, amount }) });
     await run.write(STREAM, () =>
@@ -414,6 +460,16 @@ class InvoiceWalker {
     else if (!this.#decided) run.unchanged(STREAM, this.#invoice.id);
     return this.#wrote.length > 0 ? 'written' : this.#decided ? 'skipped' : 'unchanged';
   }
+}
+
+/** The review's detail: the Tradify id, the fields that differ, and both figures of each (money may be shown). */
+function totalsReviewDetail(tradifyId: string, differences: readonly TotalsDifference[]): Record<string, string | string[]> {
+  const detail: Record<string, string | string[]> = { tradifyId, fields: differences.map((d) => d.field) };
+  for (const d of differences) {
+    detail[`cliniko.${d.field}`] = d.cliniko;
+    detail[`tradify.${d.field}`] = d.tradify;
+  }
+  return detail;
 }
 
 function revisionOf(reference: string | null | undefined, invoiceId: string): number {
