@@ -196,6 +196,26 @@ describe('verify before committing money (Tradify totals against Cliniko, to the
     expect(reviewed.sort()).toEqual(paidInCliniko.map((i) => i.id).sort());
   });
 
+  it("a 'retry' that meets the same difference leaves a review open; once the adapter is fixed, a 'retry' approves", async () => {
+    h = await startHarness({ cliniko: { patients: 10, invoices: 30 }, engine: { mapping: IMMEDIATELY } });
+    await h.newEngine({ tradify: ignoresTaxMode(h.tradify) }).run();
+    const [first] = await openReviews(h, 'totals-differ');
+    expect(first).toBeDefined();
+    const tradifyId = first!.detail.tradifyId as string;
+
+    await h.newEngine({ tradify: ignoresTaxMode(h.tradify), mapping: IMMEDIATELY }).reviews.resolve(first!.id, 'retry');
+    const again = (await openReviews(h, 'totals-differ')).filter((r) => r.recordId === first!.recordId);
+    expect(again).toHaveLength(1);
+    expect(again[0]!.id).not.toBe(first!.id);
+    expect(h.ft.state.invoices.get(tradifyId)!.status).toBe('draft');
+
+    await h.newEngine({ mapping: IMMEDIATELY }).reviews.resolve(again[0]!.id, 'retry');
+    const fixed = h.ft.state.invoices.get(tradifyId)!;
+    expect(committed(fixed)).toBe(true);
+    expect(totalDiffers(h, fixed)).toBe(false);
+    expect((await openReviews(h, 'totals-differ')).filter((r) => r.recordId === first!.recordId)).toEqual([]);
+  });
+
   it('does not report twice an invoice the mapping already keeps a draft (a line whose GST cannot be reproduced)', async () => {
     h = await startHarness({ cliniko: { patients: 4, invoices: 8 }, engine: { mapping: IMMEDIATELY } });
     const open = h.fc.db.invoices.all().find((i) => i.status === 10 && i.deleted_at === null && i.archived_at === null)!;

@@ -62,6 +62,8 @@ export interface SyncInvoiceOptions {
   expectedHash?: string | undefined;
   /** The Tradify invoice was edited by someone else since our last write (the conflict policy applies). */
   editedInTradify?: boolean | undefined;
+  /** A person is resolving this invoice's review (`retry`, `reissue`): a problem met again is reported anew. */
+  resolvingReview?: boolean | undefined;
 }
 
 /** What {@link syncInvoice} did. */
@@ -387,7 +389,7 @@ class InvoiceWalker {
     this.#decided = true;
     const run = this.#run;
     run.options.logger.warn("Tradify's invoice totals differ from Cliniko's; not approved or paid", { id: this.#invoice.id, tradifyId: invoice.id, fields: differences.map((d) => d.field).join(',') });
-    if (!(await this.#totalsReviewOpen())) run.review(this.#work, STREAM, 'invoice', this.#invoice.id, TOTALS_REVIEW, totalsReviewDetail(invoice.id, differences));
+    if (this.#options.resolvingReview || !(await this.#totalsReviewOpen())) run.review(this.#work, STREAM, 'invoice', this.#invoice.id, TOTALS_REVIEW, totalsReviewDetail(invoice.id, differences));
     else if (this.#wrote.length === 0) run.skip(STREAM, this.#invoice.id, TOTALS_REVIEW);
     return false;
   }
