@@ -134,6 +134,7 @@ export type { HttpTradifyClientOptions, TradifyAuthStrategy } from './tradify/op
 export type {
   TradifyPort,
   TradifyCapabilities,
+  TradifyEntityCapabilities,
   TradifyPortStats,
   TradifyListing,
   TradifyRequestOptions,
