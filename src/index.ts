@@ -137,6 +137,7 @@ export type { HttpTradifyClientOptions, TradifyAuthStrategy } from './tradify/op
 export type {
   TradifyPort,
   TradifyCapabilities,
+  TradifyEntityCapabilities,
   TradifyPortStats,
   TradifyListing,
   TradifyRequestOptions,

@@ -6,6 +6,7 @@
 
 import { linkedId } from '../cliniko/links.js';
 import type { ClinikoPatient } from '../cliniko/schemas/patient.js';
+import { ownersOn } from '../tradify/capabilities.js';
 import type { TradifyCustomerInput } from '../tradify/port.js';
 import { isVeto, type ResolvedMappingConfig } from './config.js';
 import type { MappingContext } from './context.js';
@@ -70,7 +71,7 @@ function cleanContactName(raw: string | null | undefined): string | null {
 /** Runs the integrator's functions that fill draft fields (contact name, owner). */
 function applyFieldCallbacks(draft: TradifyCustomerInput, patient: ClinikoPatient, config: ResolvedMappingConfig, ctx: MappingContext): void {
   if (typeof config.contactName === 'function') draft.contactName = cleanContactName(config.contactName(patient, ctx));
-  if (config.customerOwner && ctx.capabilities.ownerStaffId) draft.ownerStaffId = config.customerOwner(patient, ctx);
+  if (config.customerOwner && ownersOn(ctx.capabilities, 'customers')) draft.ownerStaffId = config.customerOwner(patient, ctx);
 }
 
 function contactFindings(patient: ClinikoPatient, emails: ReturnType<typeof mapEmails>, droppedPhones: number): Finding[] {

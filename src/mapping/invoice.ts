@@ -9,6 +9,7 @@ import { addDays, toLocalDate } from '../core/dates.js';
 import { compareIds, linkedId } from '../cliniko/links.js';
 import type { ClinikoInvoice } from '../cliniko/schemas/invoice.js';
 import type { ClinikoInvoiceItem } from '../cliniko/schemas/invoice-item.js';
+import { ownersOn } from '../tradify/capabilities.js';
 import type { TradifyInvoiceInput } from '../tradify/port.js';
 import { isVeto, type ResolvedMappingConfig } from './config.js';
 import type { MappingContext } from './context.js';
@@ -87,7 +88,7 @@ function invoiceDate(invoice: ClinikoInvoice, ctx: MappingContext, findings: Fin
 }
 
 function ownerField(input: InvoiceMappingInput, ctx: MappingContext, findings: Finding[]): { ownerStaffId?: string | null } {
-  if (!ctx.capabilities.ownerStaffId || !input.owners) return {};
+  if (!ownersOn(ctx.capabilities, 'invoices') || !input.owners) return {};
   const owner = resolveOwner(linkedId(input.invoice.practitioner), input.owners);
   if (owner.staffId === null) {
     const code = owner.reason === 'several-staff' ? 'owner-ambiguous' : 'owner-not-found';

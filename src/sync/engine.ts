@@ -105,7 +105,7 @@ export class SyncEngine {
     const o = this.#options;
     const cursors = await o.store.cursors.list(o.accountId, { signal: options.signal });
     const pending = await countPendingWork(o.cliniko, cursors, { ...o, signal: options.signal });
-    return { pending, eta: runEta(pending, o.rates) };
+    return { pending, eta: runEta(pending, o.rates, o.tradify.capabilities) };
   }
 
   /**
@@ -306,7 +306,7 @@ export class SyncEngine {
       writes: c.writes,
       durationMs: this.#options.clock.now() - run.startedAt,
       cursors: { patients: view('patients'), invoices: view('invoices') },
-      eta: runEta(pending, this.#options.rates),
+      eta: runEta(pending, this.#options.rates, this.#options.tradify.capabilities),
       pending,
     };
   }

@@ -7,6 +7,8 @@
  */
 import type { ClinikoSourceClient } from './streams/source.js';
 import type { TradifyListOptions, TradifyPort, TradifyUnreadableRow } from '../tradify/port.js';
+import { ownersOn } from '../tradify/capabilities.js';
+import { collect } from '../tradify/pagination.js';
 import type { Clock } from '../core/clock.js';
 import { isConfigError } from '../core/errors.js';
 import { createMappingContext, type MappingContext } from '../mapping/context.js';
@@ -70,7 +72,7 @@ export class Lookups {
             unreadable = true;
             report(row);
           };
-    const rates = await this.#init.tradify.taxRates.list({ signal: this.#init.signal, onUnreadable });
+    const rates = await collect(this.#init.tradify.taxRates.list({ signal: this.#init.signal, onUnreadable }));
     try {
       return checkTaxTable(rates, this.#init.mapping);
     } catch (error) {
@@ -98,12 +100,12 @@ export class Lookups {
   async #loadOwners(): Promise<OwnerDirectory> {
     const signal = this.#init.signal;
     const { cliniko, tradify } = this.#init;
-    if (!tradify.capabilities.ownerStaffId) return buildOwnerDirectory({ practitioners: [], users: [], staff: [] });
+    if (!ownersOn(tradify.capabilities, 'invoices')) return buildOwnerDirectory({ practitioners: [], users: [], staff: [] });
     const [active, inactive, users, staff] = await Promise.all([
       cliniko.practitioners.list({ perPage: 100, signal }).toArray(),
       cliniko.practitioners.listInactive({ perPage: 100, signal }).toArray(),
       cliniko.users.list({ perPage: 100, signal }).toArray(),
-      tradify.staff.list({ signal, onUnreadable: this.#init.onUnreadable }),
+      collect(tradify.staff.list({ signal, onUnreadable: this.#init.onUnreadable })),
     ]);
     return buildOwnerDirectory({ practitioners: [...active, ...inactive], users, staff });
   }

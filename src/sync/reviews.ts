@@ -64,9 +64,11 @@ export class ReviewApi {
       `review-${resolution}`,
       async (run) => {
         const work = new PageWork();
-        const options = { force: true, reissueChosen: resolution === 'reissue', action: resolution };
+        const options = { force: true, reissueChosen: resolution === 'reissue', action: resolution, resolvingReview: true };
         if (review.kind === 'invoice') await syncInvoicesByIds(run, [review.recordId], work, () => options);
         else await syncPatientsByIds(run, [review.recordId], work, () => ({ force: true, action: resolution }));
+        // closed before the work is committed: a problem the retry meets again opens a new review
+        await this.#options.store.reviews.resolve(this.#options.accountId, review.id, resolution, { signal });
         await commit(run, work);
         return run.targetDown ? 'target-down' : undefined;
       },

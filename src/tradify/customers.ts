@@ -48,7 +48,7 @@ export function createCustomersResource(ctx: TradifyResourceContext): TradifyCus
       const body = await send({
         method: 'POST',
         path: 'customers',
-        json: withOwner(input, capabilities, 'create'),
+        json: withOwner(input, capabilities, 'customers', 'create'),
         schema: one,
         idempotencyKey: options.idempotencyKey,
         signal: options.signal,
@@ -59,7 +59,7 @@ export function createCustomersResource(ctx: TradifyResourceContext): TradifyCus
       const body = await send({
         method: 'PATCH',
         path: `customers/${segment(id)}`,
-        json: withOwner(patch, capabilities, 'update'),
+        json: withOwner(patch, capabilities, 'customers', 'update'),
         schema: one,
         signal: options.signal,
       });

@@ -52,7 +52,7 @@ export function createInvoicesResource(ctx: TradifyResourceContext): TradifyInvo
       const body = await send({
         method: 'POST',
         path: 'invoices',
-        json: withOwner(input, capabilities, 'create'),
+        json: withOwner(input, capabilities, 'invoices', 'create'),
         schema: one,
         idempotencyKey: options.idempotencyKey,
         signal: options.signal,
@@ -60,7 +60,7 @@ export function createInvoicesResource(ctx: TradifyResourceContext): TradifyInvo
       return body.data;
     },
     async update(id: string, patch: TradifyInvoicePatch, options: TradifyRequestOptions = {}): Promise<TradifyInvoice> {
-      const json = withOwner(patch, capabilities, 'update');
+      const json = withOwner(patch, capabilities, 'invoices', 'update');
       return (await send({ method: 'PATCH', path: path(id), json, schema: one, signal: options.signal })).data;
     },
     async delete(id: string, options: TradifyRequestOptions = {}): Promise<void> {

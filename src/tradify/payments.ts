@@ -3,10 +3,11 @@
  *
  * @module
  */
-import { collect, pageQuery, paginate } from './pagination.js';
+import { pageQuery, paginate } from './pagination.js';
 import type {
   TradifyCreateOptions,
   TradifyListOptions,
+  TradifyListing,
   TradifyPayment,
   TradifyPaymentInput,
   TradifyPaymentsResource,
@@ -23,16 +24,14 @@ export function createPaymentsResource(ctx: TradifyResourceContext): TradifyPaym
   const { send, pageSize } = ctx;
   const base = (invoiceId: string): string => `invoices/${segment(invoiceId)}/payments`;
   return {
-    list(invoiceId: string, options: TradifyListOptions = {}): Promise<TradifyPayment[]> {
+    list(invoiceId: string, options: TradifyListOptions = {}): TradifyListing<TradifyPayment> {
       const path = base(invoiceId);
-      return collect(
-        paginate((cursor) => send({ method: 'GET', path, query: pageQuery([], pageSize, cursor), schema: listEnvelopeSchema, signal: options.signal }), {
-          resource: 'payments',
-          endpoint: path,
-          schema: tradifyPaymentSchema,
-          onUnreadable: options.onUnreadable,
-        }),
-      );
+      return paginate((cursor) => send({ method: 'GET', path, query: pageQuery([], pageSize, cursor), schema: listEnvelopeSchema, signal: options.signal }), {
+        resource: 'payments',
+        endpoint: path,
+        schema: tradifyPaymentSchema,
+        onUnreadable: options.onUnreadable,
+      });
     },
     async add(invoiceId: string, input: TradifyPaymentInput, options: TradifyCreateOptions = {}): Promise<TradifyPayment> {
       const body = await send({

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { collect, pageQuery, paginate } from './pagination.js';
-import type { TradifyListOptions, TradifyStaff, TradifyStaffResource } from './port.js';
+import { pageQuery, paginate } from './pagination.js';
+import type { TradifyListing, TradifyListOptions, TradifyStaff, TradifyStaffResource } from './port.js';
 import type { TradifyResourceContext } from './resource-context.js';
 import { listEnvelopeSchema, tradifyStaffSchema } from './schemas.js';
 
@@ -12,15 +12,13 @@ import { listEnvelopeSchema, tradifyStaffSchema } from './schemas.js';
 export function createStaffResource(ctx: TradifyResourceContext): TradifyStaffResource {
   const { send, pageSize } = ctx;
   return {
-    list(options: TradifyListOptions = {}): Promise<TradifyStaff[]> {
-      return collect(
-        paginate((cursor) => send({ method: 'GET', path: 'staff', query: pageQuery([], pageSize, cursor), schema: listEnvelopeSchema, signal: options.signal }), {
-          resource: 'staff',
-          endpoint: 'staff',
-          schema: tradifyStaffSchema,
-          onUnreadable: options.onUnreadable,
-        }),
-      );
+    list(options: TradifyListOptions = {}): TradifyListing<TradifyStaff> {
+      return paginate((cursor) => send({ method: 'GET', path: 'staff', query: pageQuery([], pageSize, cursor), schema: listEnvelopeSchema, signal: options.signal }), {
+        resource: 'staff',
+        endpoint: 'staff',
+        schema: tradifyStaffSchema,
+        onUnreadable: options.onUnreadable,
+      });
     },
   };
 }

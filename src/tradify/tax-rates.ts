@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { collect, pageQuery, paginate } from './pagination.js';
-import type { TradifyListOptions, TradifyTaxRate, TradifyTaxRatesResource } from './port.js';
+import { pageQuery, paginate } from './pagination.js';
+import type { TradifyListing, TradifyListOptions, TradifyTaxRate, TradifyTaxRatesResource } from './port.js';
 import type { TradifyResourceContext } from './resource-context.js';
 import { listEnvelopeSchema, tradifyTaxRateSchema } from './schemas.js';
 
@@ -12,15 +12,13 @@ import { listEnvelopeSchema, tradifyTaxRateSchema } from './schemas.js';
 export function createTaxRatesResource(ctx: TradifyResourceContext): TradifyTaxRatesResource {
   const { send, pageSize } = ctx;
   return {
-    list(options: TradifyListOptions = {}): Promise<TradifyTaxRate[]> {
-      return collect(
-        paginate((cursor) => send({ method: 'GET', path: 'tax-rates', query: pageQuery([], pageSize, cursor), schema: listEnvelopeSchema, signal: options.signal }), {
-          resource: 'tax-rates',
-          endpoint: 'tax-rates',
-          schema: tradifyTaxRateSchema,
-          onUnreadable: options.onUnreadable,
-        }),
-      );
+    list(options: TradifyListOptions = {}): TradifyListing<TradifyTaxRate> {
+      return paginate((cursor) => send({ method: 'GET', path: 'tax-rates', query: pageQuery([], pageSize, cursor), schema: listEnvelopeSchema, signal: options.signal }), {
+        resource: 'tax-rates',
+        endpoint: 'tax-rates',
+        schema: tradifyTaxRateSchema,
+        onUnreadable: options.onUnreadable,
+      });
     },
   };
 }

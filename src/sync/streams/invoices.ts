@@ -8,14 +8,18 @@ import { isConflictError, isMismatchedResponseError, isNotFoundError, isResponse
 import { linkedId } from '../../cliniko/links.js';
 import type { ClinikoInvoice } from '../../cliniko/schemas/invoice.js';
 import type { ClinikoInvoiceItem } from '../../cliniko/schemas/invoice-item.js';
-import { mapInvoice, invoiceExternalReference, type InvoiceMapping } from '../../mapping/invoice.js';
+import { liveItems, mapInvoice, invoiceExternalReference, type InvoiceMapping } from '../../mapping/invoice.js';
 import { planInvoiceActions, type InvoiceAction, type InvoiceLinkInfo } from '../../mapping/status.js';
+import { ownersOn } from '../../tradify/capabilities.js';
+import { collect } from '../../tradify/pagination.js';
 import type { TradifyInvoice, TradifyInvoiceInput, TradifyPayment, TradifyUnreadableRow } from '../../tradify/port.js';
 import { dueDaysOf, loadDueDays } from '../due-days.js';
 import { requireEcho } from '../echo.js';
 import { payloadHash } from '../hash.js';
 import { idempotencyKey } from '../idempotency.js';
 import type { LinkRecord } from '../ports.js';
+import { existingByReference } from '../reference-lookup.js';
+import { totalsDifferences, type TotalsDifference } from '../totals.js';
 import type { PageWork } from './commit.js';
 import type { RunContext } from './context.js';
 import { loadPatientStates, syncPatient } from './patients.js';
@@ -28,6 +32,8 @@ const STREAM = 'invoices';
 const MAX_REPLANS = 3;
 /** The `reference` our payments carry, so the planner can tell ours from a person's. */
 const PAYMENT_REFERENCE_PREFIX = 'cliniko:invoice:';
+/** The review opened when Tradify's totals differ from Cliniko's: the invoice is neither approved nor paid. */
+export const TOTALS_REVIEW = 'totals-differ';
 
 type Plannable = {
   draft: TradifyInvoiceInput;
@@ -71,6 +77,8 @@ export interface SyncInvoiceOptions {
   expectedHash?: string | undefined;
   /** The Tradify invoice was edited by someone else since our last write (the conflict policy applies). */
   editedInTradify?: boolean | undefined;
+  /** A person is resolving this invoice's review (`retry`, `reissue`): a problem met again is reported anew. */
+  resolvingReview?: boolean | undefined;
 }
 
 /** What {@link syncInvoice} did. */
@@ -140,7 +148,7 @@ export async function syncInvoice(
       customer: customerId === undefined ? null : { id: customerId, defaultInvoiceDueDays: await dueDaysOf(run, patientId!) },
       patientFiltered: patientId !== null && run.filteredPatients.has(patientId),
       taxes: await run.lookups.taxTable(),
-      owners: run.options.tradify.capabilities.ownerStaffId ? await run.lookups.owners() : undefined,
+      owners: ownersOn(run.options.tradify.capabilities, 'invoices') ? await run.lookups.owners() : undefined,
       reissue: state.link?.revision ?? 0,
     },
     run.options.mapping,
@@ -246,6 +254,8 @@ class InvoiceWalker {
   #wrote: string[] = [];
   /** A review or a reasoned skip was recorded (counted there, not as unchanged). */
   #decided = false;
+  /** Tradify's totals differ from Cliniko's: nothing more is done to this invoice in this walk. */
+  #held = false;
 
   constructor(
     run: RunContext,
@@ -319,7 +329,7 @@ class InvoiceWalker {
     const onUnreadable = (row: TradifyUnreadableRow): void => {
       unreadable.push(run.unreadable.note(row));
     };
-    const payments = await run.read(STREAM, () => run.options.tradify.payments.list(invoiceId, { signal: run.signal, onUnreadable }));
+    const payments = await run.read(STREAM, () => collect(run.options.tradify.payments.list(invoiceId, { signal: run.signal, onUnreadable })));
     if (unreadable.length > 0) throw new HeldByUnreadable(`payments:${unreadable[0]}`);
     return payments;
   }
@@ -336,7 +346,10 @@ class InvoiceWalker {
   }
 
   async #execute(actions: readonly InvoiceAction[]): Promise<void> {
-    for (const action of actions) await this.#do(action);
+    for (const action of actions) {
+      if (this.#held) return;
+      await this.#do(action);
+    }
   }
 
   async #do(action: InvoiceAction): Promise<void> {
@@ -347,11 +360,13 @@ class InvoiceWalker {
       case 'create':
         this.#requireReadableDependencies();
         await this.#create(action.input);
+        await this.#checkWritten();
         return;
       case 'update':
         this.#requireReadableDependencies();
         this.#current = await run.write(STREAM, () => tradify.invoices.update(action.invoiceId, action.patch, { signal }));
         this.#note('update', Object.keys(action.patch));
+        await this.#checkWritten();
         return;
       case 'delete-draft':
         await run.write(STREAM, () => tradify.invoices.delete(action.invoiceId, { signal }));
@@ -360,6 +375,8 @@ class InvoiceWalker {
         return;
       case 'approve': {
         const id = action.invoiceId ?? this.#tradifyId!;
+        const before = this.#current?.id === id ? this.#current : await this.#retrieve(id);
+        if (before && !(await this.#totalsMatch(before))) return;
         this.#current = await run.write(STREAM, () => tradify.invoices.approve(id, { signal }));
         this.#note('approve');
         return;
@@ -406,15 +423,13 @@ class InvoiceWalker {
     const hash = payloadHash(replacing === undefined ? input : { input, replacing });
     const key = idempotencyKey({ accountId: run.accountId, stream: STREAM, recordId: this.#invoice.id, updatedAt: this.#invoice.updated_at, payloadHash: hash });
     let created: TradifyInvoice;
+    const existing = await existingByReference(run, 'invoices', input.externalReference);
+    if (existing !== undefined) this.#adopt(existing, revision);
     try {
       created = await run.write(STREAM, () => run.options.tradify.invoices.create(input, { idempotencyKey: key, signal: run.signal }));
     } catch (error) {
       if (!isConflictError(error) || error.existingId === undefined) throw error;
-      // our reference already exists (a crash before the checkpoint): adopt it and re-plan
-      this.#tradifyId = error.existingId;
-      this.#revision = revision;
-      this.#work.audit.push({ runId: run.runId, stream: STREAM, action: 'adopt', clinikoId: this.#invoice.id, tradifyId: error.existingId, reasonCode: 'duplicate-external-reference' });
-      throw new ReplanSignal();
+      this.#adopt(error.existingId, revision);
     }
     requireEcho('invoices', 'externalReference', input.externalReference, { id: created.id, echoed: created.externalReference });
     this.#current = created;
@@ -423,10 +438,52 @@ class InvoiceWalker {
     this.#note('create');
   }
 
+  /**
+   * After a create or update, checks what the policy may later approve. A mapping that must
+   * stay a draft (a line whose GST cannot be reproduced, no live line) already carries its
+   * findings and is never approved, so it is not reported twice.
+   */
+  async #checkWritten(): Promise<void> {
+    const mapping = this.#mapping;
+    if (this.#current && mapping && !mapping.mustStayDraft && mapping.liveItemCount > 0) await this.#totalsMatch(this.#current);
+  }
+
+  /**
+   * True when the invoice's totals agree with Cliniko's to the cent. Otherwise the invoice is
+   * held: the rest of the plan (approve, pay) is dropped and a review names the figures.
+   */
+  async #totalsMatch(invoice: TradifyInvoice): Promise<boolean> {
+    const sentLines = invoice.id === this.#tradifyId ? this.#mapping?.draft.lineItems.length : undefined;
+    const differences = totalsDifferences(this.#invoice, liveItems(this.#items), invoice, sentLines);
+    if (differences.length === 0) return true;
+    this.#held = true;
+    this.#decided = true;
+    const run = this.#run;
+    run.options.logger.warn("Tradify's invoice totals differ from Cliniko's; not approved or paid", { id: this.#invoice.id, tradifyId: invoice.id, fields: differences.map((d) => d.field).join(',') });
+    if (this.#options.resolvingReview || !(await this.#totalsReviewOpen())) run.review(this.#work, STREAM, 'invoice', this.#invoice.id, TOTALS_REVIEW, totalsReviewDetail(invoice.id, differences));
+    else if (this.#wrote.length === 0) run.skip(STREAM, this.#invoice.id, TOTALS_REVIEW);
+    return false;
+  }
+
+  /** An open review of the same problem means it was reported already: no second review, no second alert. */
+  async #totalsReviewOpen(): Promise<boolean> {
+    const run = this.#run;
+    const page = await run.options.store.reviews.list(run.accountId, { status: 'open', kind: 'invoice', recordId: this.#invoice.id, limit: 100, signal: run.signal });
+    return page.items.some((r) => r.reasonCode === TOTALS_REVIEW);
+  }
+
+  /** Our reference already exists (a crash before the checkpoint): adopt that invoice and re-plan. */
+  #adopt(tradifyId: string, revision: number): never {
+    this.#tradifyId = tradifyId;
+    this.#revision = revision;
+    this.#work.audit.push({ runId: this.#run.runId, stream: STREAM, action: 'adopt', clinikoId: this.#invoice.id, tradifyId, reasonCode: 'duplicate-external-reference' });
+    throw new ReplanSignal();
+  }
+
   async #pay(invoiceId: string, date: string): Promise<void> {
     const run = this.#run;
     const current = this.#current && this.#current.id === invoiceId ? this.#current : await this.#retrieve(invoiceId);
-    if (!current) return;
+    if (!current || !(await this.#totalsMatch(current))) return;
     const amount = current.amountDue;
     const key = idempotencyKey({ accountId: run.accountId, stream: 'payments', recordId: this.#invoice.id, updatedAt: this.#invoice.updated_at, payloadHash: payloadHash({ invoiceId, date, amount }) });
     const reference = `${PAYMENT_REFERENCE_PREFIX}${this.#invoice.id}`;
@@ -477,6 +534,16 @@ class InvoiceWalker {
     else if (!this.#decided) run.unchanged(STREAM, this.#invoice.id);
     return this.#wrote.length > 0 ? 'written' : this.#decided ? 'skipped' : 'unchanged';
   }
+}
+
+/** The review's detail: the Tradify id, the fields that differ, and both figures of each (money may be shown). */
+function totalsReviewDetail(tradifyId: string, differences: readonly TotalsDifference[]): Record<string, string | string[]> {
+  const detail: Record<string, string | string[]> = { tradifyId, fields: differences.map((d) => d.field) };
+  for (const d of differences) {
+    detail[`cliniko.${d.field}`] = d.cliniko;
+    detail[`tradify.${d.field}`] = d.tradify;
+  }
+  return detail;
 }
 
 function revisionOf(reference: string | null | undefined, invoiceId: string): number {

@@ -12,6 +12,7 @@ import { requireEcho } from '../echo.js';
 import { emailHash, payloadHash } from '../hash.js';
 import { idempotencyKey } from '../idempotency.js';
 import { findCustomer } from '../linker.js';
+import { existingByReference } from '../reference-lookup.js';
 import type { LinkRecord, TradifyIndexEntry } from '../ports.js';
 import type { StreamHandler } from './runner.js';
 import type { PageWork } from './commit.js';
@@ -130,19 +131,23 @@ interface Written {
 }
 
 async function createCustomer(run: RunContext, patient: ClinikoPatient, draft: TradifyCustomerInput, hash: string, work: PageWork): Promise<Written> {
+  const existing = await existingByReference(run, 'customers', draft.externalReference);
+  if (existing !== undefined) return adoptCustomer(run, patient, existing, draft, work);
   const key = idempotencyKey({ accountId: run.accountId, stream: STREAM, recordId: patient.id, updatedAt: patient.updated_at, payloadHash: hash });
   try {
     const customer = await run.write(STREAM, () => run.options.tradify.customers.create(draft, { idempotencyKey: key, signal: run.signal }));
     requireEcho('customers', 'externalReference', draft.externalReference, { id: customer.id, echoed: customer.externalReference });
     return { customer, action: 'create' };
   } catch (error) {
-    // a crash after a create but before its checkpoint: the reference is ours, adopt the record
-    if (isConflictError(error) && error.existingId !== undefined) {
-      work.audit.push({ runId: run.runId, stream: STREAM, action: 'adopt', clinikoId: patient.id, tradifyId: error.existingId, reasonCode: 'duplicate-external-reference' });
-      return updateCustomer(run, error.existingId, draft, 'link');
-    }
+    if (isConflictError(error) && error.existingId !== undefined) return adoptCustomer(run, patient, error.existingId, draft, work);
     throw error;
   }
+}
+
+/** A crash after a create but before its checkpoint: the reference is ours, so the record is adopted. */
+function adoptCustomer(run: RunContext, patient: ClinikoPatient, tradifyId: string, draft: TradifyCustomerInput, work: PageWork): Promise<Written> {
+  work.audit.push({ runId: run.runId, stream: STREAM, action: 'adopt', clinikoId: patient.id, tradifyId, reasonCode: 'duplicate-external-reference' });
+  return updateCustomer(run, tradifyId, draft, 'link');
 }
 
 async function updateCustomer(run: RunContext, tradifyId: string, draft: TradifyCustomerInput, action: 'update' | 'link'): Promise<Written> {
