@@ -88,9 +88,9 @@ describe('HttpTradifyClient: a listed row failing its schema', () => {
     const unreadable: TradifyUnreadableRow[] = [];
     const onUnreadable = (row: TradifyUnreadableRow) => unreadable.push(row);
     expect((await all(client.invoices.list({ onUnreadable }))).map((i) => i.id)).toEqual([first!.id]);
-    expect(await client.payments.list(first!.id, { onUnreadable })).toHaveLength(1);
-    expect((await client.staff.list({ onUnreadable })).map((s) => s.id)).not.toContain(staff.id);
-    expect((await client.taxRates.list({ onUnreadable })).map((r) => r.id)).toEqual(['tax_gst']);
+    expect(await all(client.payments.list(first!.id, { onUnreadable }))).toHaveLength(1);
+    expect((await all(client.staff.list({ onUnreadable }))).map((s) => s.id)).not.toContain(staff.id);
+    expect((await all(client.taxRates.list({ onUnreadable }))).map((r) => r.id)).toEqual(['tax_gst']);
     expect(unreadable.map((r) => [r.resource, r.id, r.issues.map((i) => i.path).join()])).toEqual([
       ['invoices', second!.id, 'status'],
       ['payments', payment.id, 'amount'],
