@@ -36,6 +36,7 @@ export {
   ConfigError,
   LeaseHeldError,
   LeaseLostError,
+  MismatchedResponseError,
 } from './core/errors.js';
 export {
   isClinikoTradifyError,
@@ -52,6 +53,7 @@ export {
   isConfigError,
   isAbortError,
   isTransientError,
+  isMismatchedResponseError,
 } from './core/errors.js';
 export type {
   ErrorCode,
@@ -62,6 +64,7 @@ export type {
   ValidationIssue,
   RedirectErrorInit,
   RedirectRefusal,
+  MismatchedResponseInit,
 } from './core/errors.js';
 
 // --- logging, time and transport settings shared by the clients -----------------------------
@@ -111,9 +114,13 @@ export type { HttpTradifyClientOptions, TradifyAuthStrategy } from './tradify/op
 export type {
   TradifyPort,
   TradifyCapabilities,
+  TradifyEntityCapabilities,
   TradifyPortStats,
   TradifyListing,
   TradifyRequestOptions,
+  TradifyListOptions,
+  TradifyListedResource,
+  TradifyUnreadableRow,
   TradifyCreateOptions,
   TradifyTaxMode,
   TradifyInvoiceStatus,

@@ -34,7 +34,8 @@ export type ErrorCode =
   | 'lease_lost'
   | 'state_conflict'
   | 'mapping_failed'
-  | 'api_error';
+  | 'api_error'
+  | 'response_mismatch';
 
 const BRAND = Symbol.for('cliniko-tradify.error');
 
@@ -579,4 +580,43 @@ function fromRetryAfter(headers: Headers, now: number): number | undefined {
 function fromSecondsHeader(value: string | null | undefined): number | undefined {
   const trimmed = value?.trim();
   return trimmed && /^\d+(\.\d+)?$/.test(trimmed) ? Math.max(0, Number(trimmed) * 1000) : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Which create a {@link MismatchedResponseError} is about, and the echoed field that differed. */
+export interface MismatchedResponseInit {
+  /** The resource created, e.g. `'customers'`, `'invoices'`, `'payments'`. */
+  resource: string;
+  /** The field the answer should have echoed, e.g. `'externalReference'`. Never its value. */
+  field: string;
+  /** The id of the record the answer carried (an opaque Tradify id), when it had one. */
+  answeredId: string | undefined;
+}
+
+/**
+ * A create was answered with a record that is not the one asked for: the answer's
+ * `externalReference` (or another echoed field) differs from the request's. The record is not
+ * linked, so a wrong answer never joins a Cliniko record to someone else's Tradify record.
+ * Names the resource, the field and the answered id only, never the values.
+ */
+export class MismatchedResponseError extends ClinikoTradifyError {
+  override readonly name: string = 'MismatchedResponseError';
+  readonly api = 'tradify' as const;
+  readonly resource: string;
+  readonly field: string;
+  readonly answeredId: string | undefined;
+
+  constructor(init: MismatchedResponseInit, options?: ClinikoTradifyErrorOptions) {
+    const record = init.answeredId === undefined ? 'a record' : `record ${init.answeredId}`;
+    super('response_mismatch', `tradify answered a ${init.resource} create with ${record} whose ${init.field} is not the one sent; it was not linked`, options);
+    this.resource = init.resource;
+    this.field = init.field;
+    this.answeredId = init.answeredId;
+  }
+}
+
+/** True for a create answered with another record (see {@link MismatchedResponseError}), from any copy of the package. */
+export function isMismatchedResponseError(e: unknown): e is MismatchedResponseError {
+  return isNamed(e, ['MismatchedResponseError']);
 }

@@ -17,7 +17,7 @@ import { TargetDownError, isTargetDown } from './writer.js';
 async function linkedDrafts(run: RunContext): Promise<string[]> {
   const { tradify, store } = run.options;
   const ids: string[] = [];
-  for await (const page of tradify.invoices.list({ status: 'draft', signal: run.signal }).pages()) {
+  for await (const page of tradify.invoices.list({ status: 'draft', signal: run.signal, onUnreadable: run.unreadable.report }).pages()) {
     for (const invoice of page) {
       if (!invoice.externalReference?.startsWith('cliniko:invoice:')) continue;
       const link = await store.links.getByTradifyId(run.accountId, 'invoice', invoice.id, { signal: run.signal });

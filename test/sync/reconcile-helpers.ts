@@ -10,6 +10,7 @@ import { startFakeCliniko, startFakeTradify, type FakeCliniko, type FakeTradify 
 import { defaultExpectedCustomer } from '../../src/sync/reconcile/normalise.js';
 import { clinikoSourceFromClient } from '../../src/sync/reconcile/cliniko-source.js';
 import type { ReconcileInternals } from '../../src/sync/reconcile/types.js';
+import { collect } from '../../src/tradify/pagination.js';
 
 export const TIME_ZONE = 'Australia/Sydney';
 
@@ -54,7 +55,7 @@ function settled(invoice: { updated_at: string }, items: readonly { updated_at: 
 
 async function syncInvoices(h: Harness, customers: Map<string, string>, links: LinkUpsert[]): Promise<void> {
   const config = resolveMappingConfig({});
-  const taxes = checkTaxTable(await h.tradify.taxRates.list(), config);
+  const taxes = checkTaxTable(await collect(h.tradify.taxRates.list()), config);
   for await (const invoice of h.cliniko.invoices.list()) {
     const customerId = customers.get(linkedId(invoice.patient) ?? '');
     if (!customerId || (invoice.status !== 10 && invoice.status !== 20) || invoice.issue_date === null) continue;

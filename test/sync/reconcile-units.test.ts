@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Decimal } from 'cliniko-tradify/mapping';
 import type { ReconciliationFinding } from 'cliniko-tradify';
-import { agreesToTheCent } from '../../src/sync/reconcile/compare-invoices.js';
 import { judgeGst } from '../../src/sync/reconcile/money.js';
+import { agreesToTheCent } from '../../src/sync/totals.js';
 import { customerFieldHashes, defaultExpectedCustomer } from '../../src/sync/reconcile/normalise.js';
 import { planRepairs } from '../../src/sync/reconcile/repair.js';
 import { parseClinikoReference } from '../../src/sync/reconcile/stage.js';

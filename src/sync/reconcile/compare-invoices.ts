@@ -15,6 +15,7 @@ import type { CompareContext } from './context.js';
 import { clinikoCents, judgeGst, taxShare } from './money.js';
 import type { GstVerdict, InvoiceMoney } from './money.js';
 import { STAGED } from './stage.js';
+import { agreesToTheCent } from '../totals.js';
 
 function behaviourOf(ctx: CompareContext, invoice: StagingRow): StatusBehaviour {
   const table = ctx.internals.mapping?.statusTable ?? DEFAULT_STATUS_TABLE;
@@ -44,16 +45,6 @@ function mismatch(ctx: CompareContext, invoice: StagingRow, tradify: StagingRow,
 
 function amount(row: StagingRow, name: string): Decimal | undefined {
   return Decimal.tryFrom(row.amounts?.[name]);
-}
-
-/**
- * Whether a 2-place figure agrees with Cliniko's raw one to the cent. Cliniko keeps some
- * figures to 3 or more places (`"5.455"`); either cent next to such a figure is a faithful
- * 2-place copy, since which one depends on where the other system rounds.
- */
-export function agreesToTheCent(raw: Decimal, actual: Decimal): boolean {
-  if (raw.decimalPlaces() <= 2) return raw.eq(actual);
-  return raw.sub(actual).abs().cmp('0.01') < 0;
 }
 
 /** Lines carrying GST (rate not 0) when both sides have the same lines; `undefined` when they do not. */

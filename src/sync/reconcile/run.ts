@@ -11,6 +11,7 @@ import { isPlainDate } from '../../core/dates.js';
 import { Decimal } from '../../core/decimal.js';
 import { AbortError, ConfigError } from '../../core/errors.js';
 import { rejectUnknownOptions, type OptionShape } from '../../core/options.js';
+import { collect } from '../../tradify/pagination.js';
 import { createLeaseOwner } from '../ports.js';
 import type { Lease } from '../ports.js';
 import { ReconciliationReport } from '../report/report.js';
@@ -65,7 +66,7 @@ async function openReviewIds(internals: ReconcileInternals, signal: AbortSignal 
 }
 
 async function knownTaxPercents(internals: ReconcileInternals, signal: AbortSignal | undefined): Promise<Decimal[]> {
-  const rates = await internals.tradify.taxRates.list({ signal });
+  const rates = await collect(internals.tradify.taxRates.list({ signal }));
   return rates.map((r) => Decimal.tryFrom(r.rate)).filter((d): d is Decimal => d !== undefined);
 }
 

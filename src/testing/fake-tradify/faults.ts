@@ -48,6 +48,20 @@ export class FaultState implements FakeTradifyFaultControl {
     return this.#faults.latencyMs ?? 0;
   }
 
+  /** The body as sent, with the records planted by `malformedRows` made malformed. */
+  malform(body: string | null): string | null {
+    const planted = this.#faults.malformedRows;
+    if (body === null || !planted || Object.keys(planted).length === 0) return body;
+    const parsed = JSON.parse(body) as { data?: unknown };
+    const rows = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
+    for (const row of rows) {
+      const id = (row as { id?: unknown } | null)?.id;
+      const fields = typeof id === 'string' && Object.hasOwn(planted, id) ? planted[id] : undefined;
+      if (fields) Object.assign(row as object, fields);
+    }
+    return JSON.stringify(parsed);
+  }
+
   /** Decides the fault, if any, for the next request (advancing the "every Nth" counters). */
   decide(): FaultDecision {
     if (this.#isDown()) return { kind: 'down' };

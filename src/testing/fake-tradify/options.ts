@@ -40,6 +40,18 @@ export interface FakeTradifyFaults {
    * clock (epoch ms; `from` defaults to now).
    */
   down?: boolean | { from?: number | undefined; until: number } | undefined;
+  /**
+   * Test-only: records served malformed, keyed by record id (customer, invoice, payment, staff
+   * member or tax rate). Every answer carrying one of them — listings, single reads and write
+   * answers alike — has the given fields replaced by the given values (`undefined` removes the
+   * field), the way a broken Tradify would send it. The stored record is left as it is.
+   *
+   * @example
+   * ```ts
+   * ft.faults.set({ malformedRows: { [customerId]: { name: 42 } } });
+   * ```
+   */
+  malformedRows?: Readonly<Record<string, Readonly<Record<string, unknown>>>> | undefined;
 }
 
 /** A staff member to seed; unspecified fields get plausible values. */
@@ -95,6 +107,7 @@ export const FAKE_TRADIFY_FAULT_SHAPE = {
   dropEvery: { every: true },
   latencyMs: true,
   down: { from: true, until: true },
+  malformedRows: true,
 } as const satisfies OptionShape<FakeTradifyFaults>;
 
 /** The keys of {@link FakeTradifyOptions}; the entry points add their own. */
