@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WebhookAlerter } from '../../src/alerts/webhook.js';
-import type { Clock } from '../../src/core/clock.js';
-import { AbortError } from '../../src/core/errors.js';
-import type { Alert } from '../../src/sync/ports.js';
+import { WebhookAlerter, type Clock, AbortError, type Alert } from 'cliniko-tradify';
 
 const alert: Alert = {
   kind: 'dead-letters',

@@ -2,8 +2,8 @@
 import { http as mswHttp, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpClient } from '../../src/core/http.js';
-import { ServerError } from '../../src/core/errors.js';
+import { createHttpClient } from 'cliniko-tradify/http';
+import { ServerError } from 'cliniko-tradify';
 import { InstantClock, MemoryLogger, uniqueKey } from '../cliniko/helpers.js';
 
 const BASE = 'https://api.example.test/v1';

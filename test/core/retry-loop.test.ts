@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AbortError, isAbortError } from '../../src/core/errors.js';
+import { AbortError, isAbortError } from 'cliniko-tradify';
 import { retryLoop, type NextTry } from '../../src/core/retry-loop.js';
 import { FullJitterBackoff, backoffDelayMs } from '../../src/core/retry.js';
 import { InstantClock } from '../cliniko/helpers.js';

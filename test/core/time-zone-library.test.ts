@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { getTimezoneOffset } from 'date-fns-tz';
 import { describe, expect, it } from 'vitest';
-import { toLocalDate } from '../../src/core/dates.js';
+import { toLocalDate } from 'cliniko-tradify/mapping';
 import { isDueInMinute } from '../../src/worker/schedule.js';
 
 const at = (iso: string): number => Date.parse(iso);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ServerError, UnprocessableEntityError } from '../../src/core/errors.js';
+import { ServerError, UnprocessableEntityError, type RetryContext, type RetryPolicy } from 'cliniko-tradify';
 import { TargetDownError, withRecordRetry } from '../../src/sync/record-retry.js';
-import type { RetryContext, RetryPolicy } from '../../src/sync/ports.js';
 import { ManualClock } from './helpers.js';
 
 const init = { method: 'POST', path: '/v1/customers', queryKeys: [], api: 'tradify' as const, status: 503 };
