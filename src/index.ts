@@ -92,6 +92,7 @@ export type {
 } from './cliniko/filters.js';
 export { linkedId, compareIds } from './cliniko/links.js';
 export { ClinikoList } from './cliniko/listing.js';
+export type { ReadablePage, UnreadableRow } from './cliniko/listing.js';
 export type { ChangesOptions, KeysetPage, KeysetPosition, RejectedRecord } from './cliniko/keyset.js';
 export type { RequestOptions, ListParams } from './cliniko/transport.js';
 export type { Patients, PatientListParams, PatientRetrieveOptions, PatientCreateParams, PatientUpdateParams } from './cliniko/patients.js';
