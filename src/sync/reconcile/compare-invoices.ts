@@ -9,7 +9,7 @@ import { Decimal } from '../../core/decimal.js';
 import { DEFAULT_STATUS_TABLE } from '../../mapping/config.js';
 import type { StatusBehaviour } from '../../mapping/config.js';
 import type { LinkRecord, StagingRow } from '../ports.js';
-import type { MismatchField } from '../report/types.js';
+import type { KnownReason, MismatchField } from '../report/types.js';
 import { addFinding, attr, forEachStagedPage, stagedByKey, stagedMany } from './context.js';
 import type { CompareContext } from './context.js';
 import { taxShare } from './money.js';
@@ -107,19 +107,49 @@ function compareStatus(ctx: CompareContext, invoice: StagingRow, tradify: Stagin
   mismatch(ctx, invoice, tradify, 'status', clinikoValue, attr(tradify, 'status'), { reason: verdict.reason, fixable: verdict.fixable });
 }
 
-function compareLinked(ctx: CompareContext, invoice: StagingRow, tradify: StagingRow): void {
-  compareStatus(ctx, invoice, tradify);
-  const status = attr(tradify, 'status') ?? '';
-  if (status !== 'cancelled' && attr(invoice, 'deleted') !== 'true') compareMoney(ctx, invoice, tradify);
+/**
+ * Notes a linked invoice whose Tradify copy is a draft the sync deliberately leaves a draft
+ * (the mapping says it must stay one and the status planner agrees) and which holds exactly
+ * the draft the mapping writes: its differences from Cliniko are then the mapping's, explained.
+ */
+function noteExplainedDraft(ctx: CompareContext, invoice: StagingRow, tradify: StagingRow): void {
+  const why = attr(invoice, 'draftWhy');
+  const mappedTotal = amount(invoice, 'mapped.total');
+  const mappedTax = amount(invoice, 'mapped.tax');
+  if (why === null || mappedTotal === undefined || mappedTax === undefined || attr(tradify, 'status') !== 'draft') return;
+  const lines = Number(attr(tradify, 'lineCount') ?? '0');
+  if (!agreesToTheCent(mappedTotal, amount(tradify, 'total') ?? Decimal.ZERO) || !taxAgrees(mappedTax, amount(tradify, 'tax') ?? Decimal.ZERO, lines)) return;
+  if (ctx.judgeStatus(invoice, tradify).agrees) ctx.draftsExplained.set(invoice.id, why);
 }
 
-/** Whether the sync deliberately leaves this unlinked invoice out (not "missing"). */
-function isSkipped(ctx: CompareContext, invoice: StagingRow, patient: StagingRow | undefined): boolean {
-  if (attr(invoice, 'deleted') === 'true' || attr(invoice, 'archived') === 'true') return true;
-  if (ctx.reviewedIds.has(invoice.id)) return true;
+function compareLinked(ctx: CompareContext, invoice: StagingRow, tradify: StagingRow): void {
+  if (attr(tradify, 'unreadable') !== null) return; // reported when it was read
+  compareStatus(ctx, invoice, tradify);
+  const status = attr(tradify, 'status') ?? '';
+  if (status !== 'cancelled' && attr(invoice, 'deleted') !== 'true') {
+    compareMoney(ctx, invoice, tradify);
+    noteExplainedDraft(ctx, invoice, tradify);
+  }
+}
+
+/** The policy by which the sync never writes this invoice, if any. */
+function policySkip(ctx: CompareContext, invoice: StagingRow, patient: StagingRow | undefined): KnownReason | undefined {
+  if (attr(invoice, 'deleted') === 'true') return 'deleted';
   const behaviour = behaviourOf(ctx, invoice);
-  if (behaviour !== 'open' && behaviour !== 'paid') return true;
-  return attr(patient, 'filtered') === 'true';
+  if (behaviour === 'closed') return 'closed';
+  if (behaviour !== 'open' && behaviour !== 'paid') return attr(invoice, 'status') === '40' ? 'open-credit' : 'status-table';
+  if (attr(patient, 'filtered') === 'true' || attr(invoice, 'policy') === 'invoice-filtered') return 'filtered';
+  return attr(invoice, 'policy') === 'vetoed' ? 'vetoed' : undefined;
+}
+
+/** Why the sync deliberately leaves this invoice out of Tradify (not "missing"): a policy, or an open review. */
+function leftOut(ctx: CompareContext, invoice: StagingRow, patient: StagingRow | undefined): KnownReason | undefined {
+  return policySkip(ctx, invoice, patient) ?? (ctx.reviewedIds.has(invoice.id) ? 'in-review' : undefined);
+}
+
+/** Whether Cliniko's side of the money summary leaves this invoice out (archived ones too). */
+function isSkipped(ctx: CompareContext, invoice: StagingRow, patient: StagingRow | undefined): boolean {
+  return attr(invoice, 'archived') === 'true' || leftOut(ctx, invoice, patient) !== undefined;
 }
 
 /** Cliniko's side of the money summary: invoices the sync is meant to carry. */
@@ -153,9 +183,16 @@ function checkInvoice(ctx: CompareContext, invoice: StagingRow, link: LinkRecord
   }
   if (live.length === 1) {
     addFinding(ctx, 'link-drift', { entity: 'invoice', clinikoId: invoice.id, tradifyId: live[0]!.id, reason: 'reference-without-link', month: month(invoice), fixable: true });
-  } else if (live.length === 0 && !isSkipped(ctx, invoice, patient)) {
+  } else if (live.length === 0 && leftOut(ctx, invoice, patient) === undefined) {
     addFinding(ctx, 'missing-in-tradify', { entity: 'invoice', clinikoId: invoice.id, reason: 'no-invoice', month: month(invoice), fixable: true });
   }
+}
+
+function noteLeftOut(ctx: CompareContext, invoice: StagingRow, patient: StagingRow | undefined, link: LinkRecord | undefined): void {
+  const reason = leftOut(ctx, invoice, patient);
+  if (reason === undefined) return;
+  ctx.records.skippedInvoices += 1;
+  ctx.skipped.push({ clinikoId: invoice.id, tradifyId: link?.tradifyId ?? null, reason, month: month(invoice) });
 }
 
 /** Cliniko invoices against their Tradify invoices; accumulates Cliniko's money. */
@@ -165,10 +202,11 @@ export async function compareInvoices(ctx: CompareContext): Promise<void> {
     const linked = await stagedMany(ctx, 'tradify', STAGED.tradifyInvoice, [...links.values()].map((l) => l.tradifyId));
     const patients = await stagedMany(ctx, 'cliniko', STAGED.patient, invoices.map((i) => attr(i, 'patientId')).filter((id): id is string => id !== null));
     for (const invoice of invoices) {
+      if (attr(invoice, 'unreadable') !== null) continue; // reported when it was read
       const patient = patients.get(attr(invoice, 'patientId') ?? '');
-      if (isSkipped(ctx, invoice, patient)) ctx.records.skippedInvoices += 1;
-      countClinikoMoney(ctx, invoice, patient);
       const link = links.get(invoice.id);
+      noteLeftOut(ctx, invoice, patient, link);
+      countClinikoMoney(ctx, invoice, patient);
       const referenced = await stagedByKey(ctx, 'tradify', STAGED.tradifyInvoice, invoice.key!);
       checkInvoice(ctx, invoice, link, link ? linked.get(link.tradifyId) : undefined, referenced, patient);
     }
@@ -198,7 +236,7 @@ export async function compareTradifyInvoices(ctx: CompareContext): Promise<void>
     ctx.records.tradeInvoices += invoices.length - referenced.length;
     const staged = await stagedMany(ctx, 'cliniko', STAGED.clinikoInvoice, referenced.map((i) => attr(i, 'clinikoId')!));
     for (const invoice of referenced) {
-      if (attr(invoice, 'status') === 'cancelled') continue;
+      if (attr(invoice, 'status') === 'cancelled' || attr(invoice, 'unreadable') !== null) continue;
       await countTradifyMoney(ctx, invoice);
       const clinikoId = attr(invoice, 'clinikoId')!;
       if (!staged.has(clinikoId) && ctx.since === undefined) {

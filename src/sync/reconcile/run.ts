@@ -15,16 +15,19 @@ import type { Lease } from '../ports.js';
 import { ReconciliationReport } from '../report/report.js';
 import { FINDING_KINDS } from '../report/types.js';
 import type { FindingKind, ReconciliationFinding, ReconciliationSummary, RecordCounts, RepairSummary } from '../report/types.js';
-import { alertOnFindings } from './alert.js';
+import { alertOnDiscrepancies } from './alert.js';
+import { classify, summariseKnown } from './classify.js';
 import { compareCustomerEmails, compareCustomers, comparePatients, findDeletedPatients } from './compare-patients.js';
 import { compareInvoices, compareTradifyInvoices } from './compare-invoices.js';
 import type { CompareContext } from './context.js';
+import { createInvoiceExpectation } from './expectation.js';
+import { loadRecordedReasons } from './known.js';
 import { MoneyAccumulator } from './money.js';
 import { repairFindings } from './repair.js';
 import { createStatusJudge } from './status.js';
 import type { StatusJudge } from './status.js';
 import { stageClinikoInvoices, stageClinikoPatients, stageTradifyCustomers, stageTradifyInvoices } from './stage.js';
-import type { StageContext } from './stage.js';
+import type { InvoiceStaging, StageContext } from './stage.js';
 import type { ReconcileInternals, ReconcileOptions } from './types.js';
 
 /** Keeps the lease alive between pages and stops promptly on abort. */
@@ -52,20 +55,11 @@ function tradifyRequests(internals: ReconcileInternals): number {
   return internals.tradifyRequestCount?.() ?? internals.tradify.stats?.requests ?? 0;
 }
 
-async function openReviewIds(internals: ReconcileInternals, signal: AbortSignal | undefined): Promise<Set<string>> {
-  const ids = new Set<string>();
-  let cursor: string | undefined;
-  do {
-    const page = await internals.store.reviews.list(internals.accountId, { status: 'open', kind: 'invoice', limit: 500, cursor, signal });
-    for (const review of page.items) ids.add(review.recordId);
-    cursor = page.next;
-  } while (cursor !== undefined);
-  return ids;
-}
-
-async function knownTaxPercents(internals: ReconcileInternals, signal: AbortSignal | undefined): Promise<Decimal[]> {
+/** Tradify's tax rates: their percents read a Cliniko line's rate; the engine's mapping judges drafts with them. */
+async function invoiceStaging(internals: ReconcileInternals, now: number, signal: AbortSignal | undefined): Promise<InvoiceStaging> {
   const rates = await internals.tradify.taxRates.list({ signal });
-  return rates.map((r) => Decimal.tryFrom(r.rate)).filter((d): d is Decimal => d !== undefined);
+  const knownPercents = rates.map((r) => Decimal.tryFrom(r.rate)).filter((d): d is Decimal => d !== undefined);
+  return { knownPercents, expect: createInvoiceExpectation(internals, rates, now) };
 }
 
 /**
@@ -75,6 +69,10 @@ async function knownTaxPercents(internals: ReconcileInternals, signal: AbortSign
 async function statusJudge(internals: ReconcileInternals, clock: Clock, signal: AbortSignal | undefined): Promise<StatusJudge> {
   const lastSync = await internals.store.runs.last(internals.accountId, { kind: 'sync', status: 'succeeded' }, { signal });
   return createStatusJudge(internals.mapping, { now: lastSync?.startedAt ?? clock.now(), timeZone: internals.timeZone });
+}
+
+function newCompareContext(internals: ReconcileInternals, runId: string, options: ReconcileOptions, startedAt: number, parts: Pick<CompareContext, 'reviewedIds' | 'judgeStatus' | 'afterPage'>): CompareContext {
+  return { internals, runId, signal: options.signal, since: options.since, startedAt, findings: [], money: new MoneyAccumulator(), records: emptyRecords(), skipped: [], draftsExplained: new Map(), ...parts };
 }
 
 function emptyRecords(): RecordCounts {
@@ -103,15 +101,15 @@ async function readAndCompare(stage: StageContext, ctx: CompareContext, since: s
   const { records } = ctx;
   let first: unknown;
   const guard = <T>(task: Promise<T>): Promise<T> => task.catch((error: unknown) => ((first ??= error), stop.abort(), Promise.reject(error)));
-  const percents = guard(knownTaxPercents(stage.internals, signal));
+  const staging = guard(invoiceStaging(stage.internals, ctx.startedAt, signal));
   const customers = guard(stageTradifyCustomers(inner).then((n) => void (records.tradifyCustomers = n)));
   const patients = guard(stageClinikoPatients(inner).then((n) => void (records.clinikoPatients = n)));
   const tasks = [
     guard(Promise.all([customers, patients]).then(() => comparePatientSide(innerCtx))),
     guard(stageTradifyInvoices(inner, since).then((n) => void (records.tradifyInvoices = n))),
-    guard(patients.then(async () => void (records.clinikoInvoices = await stageClinikoInvoices(inner, since, await percents)))),
+    guard(patients.then(async () => void (records.clinikoInvoices = await stageClinikoInvoices(inner, since, await staging)))),
   ];
-  await Promise.allSettled([percents, customers, patients, ...tasks]);
+  await Promise.allSettled([staging, customers, patients, ...tasks]);
   if (first !== undefined) throw stage.signal?.aborted ? new AbortError('Reconciliation was stopped') : first;
   stage.internals.logger?.debug('reconciliation read both sides', { runId: stage.runId });
   await compareInvoices(ctx);
@@ -161,11 +159,15 @@ export async function runReconciliation(internals: ReconcileInternals, options: 
   const requestsBefore = { cliniko: internals.cliniko.requestCount(), tradify: tradifyRequests(internals) };
   const heartbeat = new Heartbeat(internals, clock, lease, ttlMs, signal);
   try {
-    const records = emptyRecords();
-    const ctx: CompareContext = { internals, runId: run.id, signal, since, findings: [], money: new MoneyAccumulator(), records, reviewedIds: await openReviewIds(internals, signal), judgeStatus: await statusJudge(internals, clock, signal), afterPage: heartbeat.beat };
-    await readAndCompare({ internals, runId: run.id, signal, afterPage: heartbeat.beat }, ctx, since);
+    const recorded = await loadRecordedReasons(internals, signal);
+    const ctx = newCompareContext(internals, run.id, options, startedAt, { reviewedIds: recorded.reviewedInvoiceIds, judgeStatus: await statusJudge(internals, clock, signal), afterPage: heartbeat.beat });
+    const unreadable = (finding: ReconciliationFinding) => void ctx.findings.push(finding);
+    await readAndCompare({ internals, runId: run.id, signal, afterPage: heartbeat.beat, unreadable }, ctx, since);
     internals.logger?.debug('reconciliation compared', { runId: run.id, ms: clock.now() - startedAt, findings: ctx.findings.length });
-    const repairs: RepairSummary | null = options.repair ? await repairFindings(internals, ctx.findings, { leaseToken: lease.token, runId: run.id, signal }) : null;
+    const { discrepancies, knownItems } = classify(ctx.findings, ctx.skipped, { ...recorded, drafts: ctx.draftsExplained });
+    // known items already have their reason (a review, a dead letter, a deliberate draft): only discrepancies are repaired
+    const toRepair = discrepancies.flatMap((d) => d.findings);
+    const repairs: RepairSummary | null = options.repair ? await repairFindings(internals, toRepair, { leaseToken: lease.token, runId: run.id, signal }) : null;
     const summary: ReconciliationSummary = {
       runId: run.id,
       accountId,
@@ -175,14 +177,17 @@ export async function runReconciliation(internals: ReconcileInternals, options: 
       since: since ?? null,
       counts: countKinds(ctx.findings),
       totalFindings: ctx.findings.length,
-      records,
+      discrepancies: discrepancies.length,
+      known: summariseKnown(knownItems),
+      records: ctx.records,
       money: ctx.money.summary(),
       requests: { cliniko: internals.cliniko.requestCount() - requestsBefore.cliniko, tradify: tradifyRequests(internals) - requestsBefore.tradify },
       repairs,
     };
-    await alertOnFindings(internals, clock, summary, ctx.findings, options.alertThreshold ?? 0, signal);
-    await store.runs.finish(accountId, run.id, { status: 'succeeded', summary: { ...summary.counts, totalFindings: summary.totalFindings, ...summary.requests } });
-    return new ReconciliationReport({ summary, findings: ctx.findings });
+    await alertOnDiscrepancies(internals, clock, summary, discrepancies, options.alertThreshold ?? 0, signal);
+    const stored = { ...summary.counts, totalFindings: summary.totalFindings, discrepancies: summary.discrepancies, known: summary.known.total, ...summary.requests };
+    await store.runs.finish(accountId, run.id, { status: 'succeeded', summary: stored });
+    return new ReconciliationReport({ summary, findings: ctx.findings, discrepancies, knownItems });
   } catch (error) {
     await store.runs.finish(accountId, run.id, { status: signal?.aborted ? 'aborted' : 'failed' }).catch(() => undefined);
     throw error;
