@@ -313,7 +313,7 @@ export type { IdempotencyKeyParts } from './sync/idempotency.js';
 export { ConsoleAlerter, CallbackAlerter, WebhookAlerter, DedupingAlerter, aggregateAlerts, alertFingerprint, MAX_ALERT_RECORD_IDS } from './alerts/index.js';
 export type { ConsoleAlerterOptions, AlertCallback, CallbackAlerterOptions, WebhookAlerterOptions, DedupingAlerterOptions } from './alerts/index.js';
 // reconciliation reports and the scheduler
-export { ReconciliationReport, writeReportFiles, FINDING_KINDS } from './sync/report/index.js';
+export { ReconciliationReport, writeReportFiles, FINDING_KINDS, KNOWN_REASONS } from './sync/report/index.js';
 export type {
   ReportFormat,
   WriteReportFilesOptions,
@@ -328,6 +328,12 @@ export type {
   RepairSummary,
   ReconciliationSummary,
   ReconciliationReportData,
+  ReconciliationReportInput,
+  Discrepancy,
+  KnownItem,
+  KnownReason,
+  KnownSummary,
+  KnownSummaryRow,
 } from './sync/report/index.js';
 export type { ReconcileOptions } from './sync/reconcile/index.js';
 export { createScheduler } from './sync/scheduler.js';

@@ -1,0 +1,145 @@
+/**
+ * Discrepancies and known items, end to end: a real sync by the engine over the fakes, then
+ * reconciliation. Each reason the engine has for a difference (a review, a dead letter, a draft
+ * it keeps, an invoice it leaves out) makes a known item; when the reason goes away and the
+ * data still differs, the record is a discrepancy again.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { veto } from '../../src/mapping/config.js';
+import type { ReconciliationReport } from '../../src/sync/report/report.js';
+import { startHarness } from './helpers.js';
+import type { Harness } from './helpers.js';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+function liveInvoices(harness: Harness, status: number) {
+  return harness.fc.db.invoices.all().filter((i) => i.status === status && i.deleted_at === null && i.archived_at === null);
+}
+
+/** Archives an invoice and its items in Cliniko: the sync then has no live item to write. */
+function archiveWithItems(harness: Harness, id: string): void {
+  harness.fc.db.invoices.archive(id);
+  for (const item of harness.fc.db.invoiceItems.all().filter((i) => i.invoice_id === id)) harness.fc.db.invoiceItems.archive(item.id);
+}
+
+/** Raises a line's total by 3 cents in Cliniko: no quantity, price and rate reproduce it. */
+function makeUnreproducible(harness: Harness, id: string): void {
+  const item = harness.fc.db.invoiceItems.all().find((i) => i.invoice_id === id)!;
+  const total = Number(item.total_including_tax) + 0.03;
+  harness.fc.db.invoiceItems.update(item.id, { total_including_tax: typeof item.total_including_tax === 'number' ? total : total.toFixed(2) });
+  harness.fc.db.invoices.recalculate(id);
+}
+
+function known(report: ReconciliationReport, clinikoId: string) {
+  return report.knownItems().filter((k) => k.clinikoId === clinikoId).map((k) => ({ reason: k.reason, ref: k.ref, detail: k.detail, label: k.label, fields: k.findings.map((f) => f.field ?? f.kind) }));
+}
+
+async function openReview(harness: Harness, recordId: string) {
+  return (await harness.store.reviews.list('default', { status: 'open', recordId })).items[0]!;
+}
+
+describe('each reason the engine has turns a difference into a known item', () => {
+  it('review, dead letter, kept draft and policy skips: nothing needs action; each item names its reason', async () => {
+    h = await startHarness({ cliniko: { patients: 8, invoices: 24 }, engine: { mapping: { approval: { when: 'immediately' } } } });
+    const [noLines, unreproducible, badTotal] = liveInvoices(h, 10);
+    const paidNoLines = liveInvoices(h, 20)[0]!;
+    archiveWithItems(h, noLines!.id);
+    archiveWithItems(h, paidNoLines.id);
+    makeUnreproducible(h, unreproducible!.id);
+    h.fc.db.invoices.update(badTotal!.id, { total_amount: '1e3' });
+    await h.engine.run();
+
+    const report = await h.engine.reconcile();
+    expect(report.discrepancies).toEqual([]);
+    expect(report.summary.discrepancies).toBe(0);
+    expect(report.summary.totalFindings).toBeGreaterThan(0); // the differences are still findings
+
+    const review = await openReview(h, paidNoLines.id);
+    expect(review.reasonCode).toBe('paid-but-not-approvable');
+    expect(known(report, paidNoLines.id)).toEqual([
+      { reason: 'in-review', ref: review.id, detail: 'paid-but-not-approvable', label: `In the review queue (review ${review.id})`, fields: ['total', 'tax'] },
+    ]);
+    const letter = (await h.store.deadLetters.list('default', { status: 'open', recordId: badTotal!.id })).items[0]!;
+    expect(known(report, badTotal!.id)).toEqual([{ reason: 'dead-letter', ref: letter.id, detail: letter.reasonCode, label: `In the dead letters (letter ${letter.id})`, fields: ['unreadable-record'] }]);
+    expect(known(report, noLines!.id)).toEqual([
+      { reason: 'left-as-draft', ref: null, detail: 'no-live-lines', label: 'Left as a draft: Cliniko\u2019s invoice has no live items', fields: ['total', 'tax'] },
+    ]);
+    expect(known(report, unreproducible!.id)).toEqual([
+      expect.objectContaining({ reason: 'left-as-draft', detail: 'line-unreproducible', label: 'Left as a draft: its lines\u2019 GST cannot be reproduced to the cent' }),
+    ]);
+
+    const closed = h.fc.db.invoices.all().find((i) => i.status === 30 && i.deleted_at === null)!;
+    const deleted = h.fc.db.invoices.all().find((i) => i.deleted_at !== null)!;
+    expect(known(report, closed.id).map((k) => k.reason)).toEqual(['closed']);
+    expect(known(report, deleted.id).map((k) => k.reason)).toEqual(['deleted']);
+    const openCredit = liveInvoices(h, 40)[0]!;
+    expect(known(report, openCredit.id).map((k) => [k.reason, k.detail])).toEqual([['in-review', 'open-credit']]);
+
+    // summarised by reason with counts; the list is there on demand
+    expect(report.summary.known.byReason).toMatchObject({ 'in-review': liveInvoices(h, 40).length + 1, 'dead-letter': 1, 'left-as-draft': 2, closed: 1, deleted: 1 });
+    expect(report.summary.known.total).toBe(report.knownItems().length);
+    expect(JSON.stringify(report)).not.toContain('"knownItems"');
+  });
+
+  it('an invoice vetoed by the invoice callback, or of a filtered patient, is a known item, not missing', async () => {
+    h = await startHarness({ cliniko: { patients: 8, invoices: 12 } });
+    const filteredPatient = liveInvoices(h, 20)[0]!.patient_id;
+    const vetoedId = liveInvoices(h, 10).find((i) => i.patient_id !== filteredPatient)!.id;
+    const mapping = {
+      invoice: (draft: never, invoice: { id: string }) => (invoice.id === vetoedId ? veto('kept in Cliniko') : draft),
+      filterPatient: (patient: { id: string }) => patient.id !== filteredPatient,
+    };
+    h.engine = h.newEngine({ mapping: mapping as never });
+    await h.engine.run();
+    const report = await h.engine.reconcile();
+    expect(report.findings.filter((f) => f.kind === 'missing-in-tradify')).toEqual([]);
+    expect(known(report, vetoedId).map((k) => [k.reason, k.label])).toEqual([['vetoed', 'Not synced on purpose: vetoed by the invoice callback']]);
+    const ofFiltered = h.fc.db.invoices.all().filter((i) => i.patient_id === filteredPatient && i.deleted_at === null && (i.status === 10 || i.status === 20));
+    expect(ofFiltered.length).toBeGreaterThan(0);
+    for (const invoice of ofFiltered) expect(known(report, invoice.id).map((k) => k.reason)).toEqual(['filtered']);
+  });
+});
+
+describe('a known item whose reason has gone is a discrepancy again', () => {
+  it('the review resolved, the dead letter discarded: the data still differs, so the records need action', async () => {
+    h = await startHarness({ cliniko: { patients: 8, invoices: 24 }, engine: { mapping: { approval: { when: 'immediately' } } } });
+    const paidNoLines = liveInvoices(h, 20)[0]!;
+    const badTotal = liveInvoices(h, 10)[0]!;
+    archiveWithItems(h, paidNoLines.id);
+    h.fc.db.invoices.update(badTotal.id, { total_amount: '1e3' });
+    await h.engine.run();
+    expect((await h.engine.reconcile()).summary.discrepancies).toBe(0);
+
+    await h.engine.reviews.resolve((await openReview(h, paidNoLines.id)).id, 'dismiss');
+    const letter = (await h.store.deadLetters.list('default', { status: 'open', recordId: badTotal.id })).items[0]!;
+    await h.engine.deadLetters.discard(letter.id);
+    const report = await h.engine.reconcile();
+    expect(report.discrepancies.map((d) => [d.clinikoId, d.kinds])).toEqual(
+      expect.arrayContaining([
+        [paidNoLines.id, ['field-mismatch']],
+        [badTotal.id, ['unreadable-record']],
+      ]),
+    );
+    expect(report.summary.discrepancies).toBe(2);
+    // the paid invoice's fields are grouped under it: the status the sync cannot reach, and its money
+    const paid = report.discrepancies.find((d) => d.clinikoId === paidNoLines.id)!;
+    expect(paid.findings.map((f) => f.field)).toEqual(['status', 'total', 'tax']);
+    expect(known(report, paidNoLines.id)).toEqual([]);
+  });
+
+  it('a kept draft explains only the money it holds: a changed invoice date on it needs action', async () => {
+    h = await startHarness({ cliniko: { patients: 8, invoices: 12 }, engine: { mapping: { approval: { when: 'immediately' } } } });
+    const noLines = liveInvoices(h, 10)[0]!;
+    archiveWithItems(h, noLines.id);
+    await h.engine.run();
+    expect(known(await h.engine.reconcile(), noLines.id).map((k) => k.reason)).toEqual(['left-as-draft']);
+    const draft = h.ft.state.invoices.all().find((i) => i.externalReference === `cliniko:invoice:${noLines.id}`)!;
+    h.ft.state.invoices.tamper(draft.id, { invoiceDate: '2001-01-01' });
+    const report = await h.engine.reconcile();
+    expect(report.discrepancies.map((d) => [d.clinikoId, d.findings.map((f) => f.field)])).toEqual([[noLines.id, ['total', 'tax', 'invoice-date']]]);
+  });
+});
