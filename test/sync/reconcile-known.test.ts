@@ -143,3 +143,26 @@ describe('a known item whose reason has gone is a discrepancy again', () => {
     expect(report.discrepancies.map((d) => [d.clinikoId, d.findings.map((f) => f.field)])).toEqual([[noLines.id, ['total', 'tax', 'invoice-date']]]);
   });
 });
+
+describe('the reconciliation alert counts discrepancies', () => {
+  it('a difference the engine explains raises none; one record with three differing fields is "1 discrepancy"', async () => {
+    h = await startHarness({ cliniko: { patients: 8, invoices: 12 }, engine: { mapping: { approval: { when: 'immediately' } } } });
+    const paidNoLines = liveInvoices(h, 20)[0]!;
+    archiveWithItems(h, paidNoLines.id);
+    await h.engine.run();
+    const reconciliationAlerts = () => h!.alerter.alerts.filter((a) => a.kind === 'reconciliation');
+    const explained = await h.engine.reconcile();
+    expect(explained.summary.totalFindings).toBeGreaterThan(0);
+    expect(reconciliationAlerts()).toEqual([]);
+
+    const open = liveInvoices(h, 10)[0]!;
+    const tradify = h.ft.state.invoices.all().find((i) => i.externalReference === `cliniko:invoice:${open.id}`)!;
+    const line = h.ft.state.invoices.stored(tradify.id)!.lineItems[0]!;
+    h.ft.state.invoices.tamper(tradify.id, { lineItems: [{ ...line, unitPrice: (Number(line.unitPrice) + 10).toFixed(2) }, ...h.ft.state.invoices.stored(tradify.id)!.lineItems.slice(1)] });
+    const report = await h.engine.reconcile();
+    expect(report.discrepancies.map((d) => d.clinikoId)).toEqual([open.id]);
+    expect(report.discrepancies[0]!.findings.length).toBeGreaterThan(1);
+    expect(reconciliationAlerts()).toHaveLength(1);
+    expect(reconciliationAlerts()[0]).toMatchObject({ summary: 'Reconciliation found 1 discrepancy', counts: { 'field-mismatch': 1 }, recordIds: [open.id], severity: 'warning' });
+  });
+});
