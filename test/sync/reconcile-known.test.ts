@@ -38,6 +38,10 @@ function known(report: ReconciliationReport, clinikoId: string) {
   return report.knownItems().filter((k) => k.clinikoId === clinikoId).map((k) => ({ reason: k.reason, ref: k.ref, detail: k.detail, label: k.label, fields: k.findings.map((f) => f.field ?? f.kind) }));
 }
 
+async function openLetter(harness: Harness, recordId: string) {
+  return (await harness.store.deadLetters.list('default', { status: 'open' })).items.find((l) => l.recordId === recordId)!;
+}
+
 async function openReview(harness: Harness, recordId: string) {
   return (await harness.store.reviews.list('default', { status: 'open', recordId })).items[0]!;
 }
@@ -63,7 +67,7 @@ describe('each reason the engine has turns a difference into a known item', () =
     expect(known(report, paidNoLines.id)).toEqual([
       { reason: 'in-review', ref: review.id, detail: 'paid-but-not-approvable', label: `In the review queue (review ${review.id})`, fields: ['total', 'tax'] },
     ]);
-    const letter = (await h.store.deadLetters.list('default', { status: 'open', recordId: badTotal!.id })).items[0]!;
+    const letter = await openLetter(h, badTotal!.id);
     expect(known(report, badTotal!.id)).toEqual([{ reason: 'dead-letter', ref: letter.id, detail: letter.reasonCode, label: `In the dead letters (letter ${letter.id})`, fields: ['unreadable-record'] }]);
     expect(known(report, noLines!.id)).toEqual([
       { reason: 'left-as-draft', ref: null, detail: 'no-live-lines', label: 'Left as a draft: Cliniko\u2019s invoice has no live items', fields: ['total', 'tax'] },
@@ -104,6 +108,21 @@ describe('each reason the engine has turns a difference into a known item', () =
   });
 });
 
+describe('repair', () => {
+  it('acts on discrepancies only: a record already in the review queue is left alone', async () => {
+    h = await startHarness({ cliniko: { patients: 8, invoices: 12 }, engine: { mapping: { approval: { when: 'immediately' } } } });
+    const paidNoLines = liveInvoices(h, 20)[0]!;
+    archiveWithItems(h, paidNoLines.id);
+    await h.engine.run();
+    const reviewsBefore = (await h.store.reviews.list('default', {})).items.length;
+    const report = await h.engine.reconcile({ repair: true });
+    expect(known(report, paidNoLines.id).map((k) => k.reason)).toEqual(['in-review']);
+    expect(report.summary.repairs).toEqual({ repaired: 0, reviewed: 0, reviewsByEngine: 0, unchanged: 0, failed: 0 });
+    expect((await h.store.reviews.list('default', {})).items.length).toBe(reviewsBefore);
+    expect((await h.store.audit.list('default', { stream: 'reconcile' })).items).toEqual([]);
+  });
+});
+
 describe('a known item whose reason has gone is a discrepancy again', () => {
   it('the review resolved, the dead letter discarded: the data still differs, so the records need action', async () => {
     h = await startHarness({ cliniko: { patients: 8, invoices: 24 }, engine: { mapping: { approval: { when: 'immediately' } } } });
@@ -115,7 +134,7 @@ describe('a known item whose reason has gone is a discrepancy again', () => {
     expect((await h.engine.reconcile()).summary.discrepancies).toBe(0);
 
     await h.engine.reviews.resolve((await openReview(h, paidNoLines.id)).id, 'dismiss');
-    const letter = (await h.store.deadLetters.list('default', { status: 'open', recordId: badTotal.id })).items[0]!;
+    const letter = await openLetter(h, badTotal.id);
     await h.engine.deadLetters.discard(letter.id);
     const report = await h.engine.reconcile();
     expect(report.discrepancies.map((d) => [d.clinikoId, d.kinds])).toEqual(

@@ -105,10 +105,14 @@ export interface ReconcileOptions {
   since?: string | undefined;
   signal?: AbortSignal | undefined;
   /**
-   * Turn fixable findings into engine work (re-push, re-link) inside the same lease; the rest
-   * become reviews. Every repair is in the audit log. @defaultValue `false`
+   * Turn the fixable findings of discrepancies into engine work (re-push, re-link) inside the
+   * same lease; the rest become reviews. Known items are left alone. Every repair is in the
+   * audit log. @defaultValue `false`
    */
   repair?: boolean | undefined;
-  /** Alert when there are more findings than this. @defaultValue `0` */
+  /**
+   * Alert when more records than this need action (discrepancies; differences the engine
+   * already explains never count). @defaultValue `0`
+   */
   alertThreshold?: number | undefined;
 }
