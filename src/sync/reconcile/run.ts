@@ -122,6 +122,27 @@ function countKinds(findings: readonly ReconciliationFinding[]): Record<FindingK
   return counts;
 }
 
+type SummaryParts = Pick<ReconciliationSummary, 'runId' | 'requests' | 'repairs' | 'discrepancies' | 'known'> & { finishedAt: number };
+
+function summaryOf(internals: ReconcileInternals, ctx: CompareContext, parts: SummaryParts): ReconciliationSummary {
+  return {
+    runId: parts.runId,
+    accountId: internals.accountId,
+    startedAt: new Date(ctx.startedAt).toISOString(),
+    finishedAt: new Date(parts.finishedAt).toISOString(),
+    timeZone: internals.timeZone,
+    since: ctx.since ?? null,
+    counts: countKinds(ctx.findings),
+    totalFindings: ctx.findings.length,
+    discrepancies: parts.discrepancies,
+    known: parts.known,
+    records: ctx.records,
+    money: ctx.money.summary(),
+    requests: parts.requests,
+    repairs: parts.repairs,
+  };
+}
+
 function validate(options: ReconcileOptions, internals: ReconcileInternals): void {
   if (options.since !== undefined && !isPlainDate(options.since)) throw new ConfigError('since', 'since must be a plain date written YYYY-MM-DD.');
   if (options.repair && !internals.repairer) throw new ConfigError('repair', 'repair: true needs an engine that can re-push and re-link (no repairer was given).');
@@ -168,22 +189,8 @@ export async function runReconciliation(internals: ReconcileInternals, options: 
     // known items already have their reason (a review, a dead letter, a deliberate draft): only discrepancies are repaired
     const toRepair = discrepancies.flatMap((d) => d.findings);
     const repairs: RepairSummary | null = options.repair ? await repairFindings(internals, toRepair, { leaseToken: lease.token, runId: run.id, signal }) : null;
-    const summary: ReconciliationSummary = {
-      runId: run.id,
-      accountId,
-      startedAt: new Date(startedAt).toISOString(),
-      finishedAt: new Date(clock.now()).toISOString(),
-      timeZone: internals.timeZone,
-      since: since ?? null,
-      counts: countKinds(ctx.findings),
-      totalFindings: ctx.findings.length,
-      discrepancies: discrepancies.length,
-      known: summariseKnown(knownItems),
-      records: ctx.records,
-      money: ctx.money.summary(),
-      requests: { cliniko: internals.cliniko.requestCount() - requestsBefore.cliniko, tradify: tradifyRequests(internals) - requestsBefore.tradify },
-      repairs,
-    };
+    const requests = { cliniko: internals.cliniko.requestCount() - requestsBefore.cliniko, tradify: tradifyRequests(internals) - requestsBefore.tradify };
+    const summary = summaryOf(internals, ctx, { runId: run.id, finishedAt: clock.now(), requests, repairs, discrepancies: discrepancies.length, known: summariseKnown(knownItems) });
     await alertOnDiscrepancies(internals, clock, summary, discrepancies, options.alertThreshold ?? 0, signal);
     const stored = { ...summary.counts, totalFindings: summary.totalFindings, discrepancies: summary.discrepancies, known: summary.known.total, ...summary.requests };
     await store.runs.finish(accountId, run.id, { status: 'succeeded', summary: stored });
