@@ -76,6 +76,17 @@ describe('unreadable records', () => {
     expect(JSON.stringify(report)).not.toContain('yesterday-ish');
   });
 
+  it('a Tradify payment dated 2025-13-45 makes its invoice unreadable (payments.date); the money of the others is still summed', async () => {
+    const payment = h.ft.state.payments.all()[0]!;
+    const invoice = h.ft.state.invoices.get(payment.invoiceId)!;
+    h.ft.state.payments.tamper(payment.id, { date: '2025-13-45' });
+    const report = await runReconciliation(h.internals);
+    const clinikoId = invoice.externalReference!.split(':')[2];
+    expect(report.findings.filter((f) => f.kind === 'unreadable-record').map((f) => [f.side, f.clinikoId, f.tradifyId, f.path])).toEqual([['tradify', clinikoId, invoice.id, 'payments.date']]);
+    expect(report.summary.money.byPaymentMonth.length).toBeGreaterThan(0);
+    expect(JSON.stringify(report)).not.toContain('2025-13-45');
+  });
+
   it('an invoice item that fails its schema makes its invoice unreadable, and only that invoice', async () => {
     const [bad, good] = syncedInvoices(10);
     const item = h.fc.db.invoiceItems.all().find((i) => i.invoice_id === bad!.id)!;

@@ -165,6 +165,16 @@ function paymentRow(ctx: StageContext, p: TradifyPayment): StagingRow {
   return { ...base(ctx, 'tradify', STAGED.payment, p.id), key: p.invoiceId, fields: {}, amounts: { amount: p.amount }, attributes: { invoiceId: p.invoiceId, date: p.date } };
 }
 
+/** The payments whose date can be read; an unreadable one makes its invoice an unreadable record. */
+function readablePayments(ctx: StageContext, inv: TradifyInvoice, payments: readonly TradifyPayment[]): TradifyPayment[] {
+  const readable = payments.filter((p) => isPlainDate(p.date));
+  if (readable.length < payments.length) {
+    const clinikoId = parseClinikoReference(inv.externalReference)?.clinikoId ?? null;
+    ctx.unreadable(unreadableFinding({ side: 'tradify', entity: 'invoice', clinikoId, tradifyId: inv.id, path: 'payments.date', reason: 'value-unreadable', month: monthOf(inv.invoiceDate) }));
+  }
+  return readable;
+}
+
 /** Payment listings in flight at once: enough to keep the paced queue busy through latency. */
 const PAYMENT_CONCURRENCY = 8;
 
@@ -178,9 +188,7 @@ export async function stageTradifyInvoices(ctx: StageContext, issuedSince: strin
   let failure: unknown;
   const stagePayments = async (inv: TradifyInvoice) => {
     const payments = await ctx.internals.tradify.payments.list(inv.id, { signal: ctx.signal });
-    const readable = payments.filter((p) => isPlainDate(p.date));
-    if (readable.length < payments.length) ctx.unreadable(unreadableFinding({ side: 'tradify', entity: 'invoice', clinikoId: parseClinikoReference(inv.externalReference)?.clinikoId ?? null, tradifyId: inv.id, path: 'payments.date', reason: 'value-unreadable', month: monthOf(inv.invoiceDate) }));
-    await put(ctx, readable.map((p) => paymentRow(ctx, p)));
+    await put(ctx, readablePayments(ctx, inv, payments).map((p) => paymentRow(ctx, p)));
   };
   let count = 0;
   for await (const page of ctx.internals.tradify.invoices.list({ signal: ctx.signal }).pages()) {
