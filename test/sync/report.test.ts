@@ -59,6 +59,7 @@ describe('ReconciliationReport renderings', () => {
       ['1390730000000000004', 'closed', 'Not synced on purpose: closed in Cliniko'],
     ]);
     expect(report.knownItems('closed')).toHaveLength(1);
+    expect(() => report.knownItems('reviewed' as never)).toThrow(expect.objectContaining({ code: 'config_invalid', setting: 'reason' }));
   });
 
   it('toCSV parses back into one row per differing field with its record, discrepancies first, formulas neutralised', () => {

@@ -3,9 +3,11 @@
  *
  * @module
  */
+import { ConfigError } from '../../core/errors.js';
 import { renderFindingsCsv } from './csv.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
+import { KNOWN_REASONS } from './types.js';
 import type { Discrepancy, KnownItem, KnownReason, ReconciliationFinding, ReconciliationReportData, ReconciliationReportInput, ReconciliationSummary } from './types.js';
 
 /**
@@ -45,8 +47,11 @@ export class ReconciliationReport {
    * The known items — differences the engine already explains, each with its reason — all of
    * them, or those of one reason. Left out of `toJSON()` and the renderings, which summarise
    * them by reason.
+   *
+   * @throws ConfigError when `reason` is not one of {@link KNOWN_REASONS}.
    */
   knownItems(reason?: KnownReason): KnownItem[] {
+    if (reason !== undefined && !KNOWN_REASONS.includes(reason)) throw new ConfigError('reason', `reason must be one of ${KNOWN_REASONS.join(', ')}.`);
     return this.#knownItems.filter((item) => reason === undefined || item.reason === reason);
   }
 
