@@ -20,11 +20,14 @@ export {
   ServerError,
   ConnectionError,
   TimeoutError,
+  RedirectError,
+  ResponseTooLargeError,
   AbortError,
   ResponseValidationError,
   ConfigError,
   LeaseHeldError,
   LeaseLostError,
+  MismatchedResponseError,
   isClinikoTradifyError,
   isApiError,
   isAuthenticationError,
@@ -34,9 +37,12 @@ export {
   isRateLimitError,
   isServerError,
   isResponseValidationError,
+  isRedirectError,
+  isResponseTooLargeError,
   isConfigError,
   isAbortError,
   isTransientError,
+  isMismatchedResponseError,
 } from './core/errors.js';
 export type {
   ErrorCode,
@@ -45,6 +51,9 @@ export type {
   ApiErrorInit,
   FieldIssue,
   ValidationIssue,
+  RedirectErrorInit,
+  RedirectRefusal,
+  MismatchedResponseInit,
 } from './core/errors.js';
 
 // --- core: http, logger, clock ---
@@ -129,9 +138,13 @@ export type { HttpTradifyClientOptions, TradifyAuthStrategy } from './tradify/op
 export type {
   TradifyPort,
   TradifyCapabilities,
+  TradifyEntityCapabilities,
   TradifyPortStats,
   TradifyListing,
   TradifyRequestOptions,
+  TradifyListOptions,
+  TradifyListedResource,
+  TradifyUnreadableRow,
   TradifyCreateOptions,
   TradifyTaxMode,
   TradifyInvoiceStatus,
@@ -273,6 +286,8 @@ export type {
   RunStatus,
   RunListOptions,
   AlertIncident,
+  AlertDelivery,
+  IncidentListFilter,
   SavedPlan,
   StagingRow,
   StagingSide,
@@ -311,7 +326,7 @@ export type { IdempotencyKeyParts } from './sync/idempotency.js';
 
 // --- alerts -------------------------------------------------------------------------------
 export { ConsoleAlerter, CallbackAlerter, WebhookAlerter, DedupingAlerter, aggregateAlerts, alertFingerprint, MAX_ALERT_RECORD_IDS } from './alerts/index.js';
-export type { ConsoleAlerterOptions, AlertCallback, CallbackAlerterOptions, WebhookAlerterOptions, DedupingAlerterOptions } from './alerts/index.js';
+export type { ConsoleAlerterOptions, AlertCallback, CallbackAlerterOptions, WebhookAlerterOptions, DedupingAlerterOptions, AlertSendResult } from './alerts/index.js';
 // reconciliation reports and the scheduler
 export { ReconciliationReport, writeReportFiles, FINDING_KINDS, KNOWN_REASONS } from './sync/report/index.js';
 export type {

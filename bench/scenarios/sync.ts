@@ -143,7 +143,7 @@ async function measure(patients: number, invoices: number, rssOnly: boolean, hea
         'wall s': round(wallMs / 1000, 1),
         'floor s': round(floorMs / 1000, 1),
         'wall ÷ floor': round(wallMs / floorMs),
-        // the clients pace at 0.95 × each limit (DESIGN §4), so wall ÷ floor cannot go below 1.05
+        // the clients pace at 0.95 × each limit (docs/architecture.md#smooth-pacing), so wall ÷ floor cannot go below 1.05
         'wall ÷ client-paced floor': round(wallMs / (floorMs / CLIENT_SHARE)),
         'cliniko requests': c1.sent,
         'cliniko minimum (est.)': minimumCliniko,

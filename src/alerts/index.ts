@@ -10,5 +10,5 @@ export type { AlertCallback, CallbackAlerterOptions } from './callback.js';
 export { WebhookAlerter, slackBody, jsonBody } from './webhook.js';
 export type { WebhookAlerterOptions } from './webhook.js';
 export { DedupingAlerter, aggregateAlerts, alertFingerprint, MAX_ALERT_RECORD_IDS } from './dedupe.js';
-export type { DedupingAlerterOptions } from './dedupe.js';
+export type { AlertSendResult, DedupingAlerterOptions } from './dedupe.js';
 export { alertLine } from './format.js';

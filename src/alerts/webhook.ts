@@ -7,11 +7,15 @@
  */
 import { systemClock } from '../core/clock.js';
 import type { Clock } from '../core/clock.js';
-import { AbortError, ClinikoTradifyError, ConfigError } from '../core/errors.js';
+import { AbortError, ClinikoTradifyError, ConfigError, isClinikoTradifyError } from '../core/errors.js';
 import type { ErrorCode } from '../core/errors.js';
 import { defaultLogger } from '../core/logger.js';
 import type { Logger } from '../core/logger.js';
+import { isLoopbackHost } from '../core/redact.js';
+import { rejectUnknownOptions, type OptionShape } from '../core/options.js';
 import type { Alert, Alerter } from '../sync/ports.js';
+import { ALERT_DELIVERY, destinationName } from './delivery.js';
+import type { AlertDeliveryHooks } from './delivery.js';
 import { alertLine } from './format.js';
 
 /** Options of {@link WebhookAlerter}. */
@@ -32,15 +36,36 @@ export interface WebhookAlerterOptions {
   fetch?: typeof fetch | undefined;
   /** Sleep for the backoff (tests inject one). @defaultValue the system clock */
   clock?: Clock | undefined;
-  /** Where delivery failures are reported. @defaultValue the library's default logger */
+  /**
+   * Where delivery failures are reported. The engine reports there once per incident; without
+   * it, in the engine's logger. @defaultValue the library's default logger
+   */
   logger?: Logger | undefined;
-  /** Throw when every attempt failed, instead of logging. @defaultValue `false` */
+  /**
+   * Throw from `notify` when every attempt failed, instead of logging. Either way the engine
+   * records the alert as not delivered and sends it again on the next run. @defaultValue `false`
+   */
   throwOnFailure?: boolean | undefined;
+  /** The destination's name in the stored delivery state (never the URL). @defaultValue `'webhook'` */
+  name?: string | undefined;
   /** Source of randomness for the jitter, in [0, 1). @defaultValue `Math.random` */
   random?: (() => number) | undefined;
 }
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+const WEBHOOK_ALERTER_SHAPE = {
+  url: true,
+  format: true,
+  timeoutMs: true,
+  retries: true,
+  retryDelayMs: true,
+  headers: true,
+  fetch: true,
+  clock: true,
+  logger: true,
+  throwOnFailure: true,
+  random: true,
+  name: true,
+} as const satisfies OptionShape<WebhookAlerterOptions>;
 
 function parseWebhookUrl(url: string): URL {
   let parsed: URL;
@@ -49,8 +74,7 @@ function parseWebhookUrl(url: string): URL {
   } catch {
     throw new ConfigError('url', 'WebhookAlerter: the webhook url is not a valid URL (value not shown: it is a secret).');
   }
-  const loopback = LOOPBACK_HOSTS.has(parsed.hostname) || parsed.hostname.startsWith('127.');
-  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && loopback)) {
+  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname))) {
     throw new ConfigError('url', 'WebhookAlerter: the webhook url must use https: (plain http: only for loopback).');
   }
   return parsed;
@@ -81,9 +105,11 @@ interface AttemptFailure {
  * ```ts
  * const alerter = new WebhookAlerter({ url: process.env.SLACK_WEBHOOK_URL!, format: 'slack', retries: 3 });
  * ```
- * @throws ConfigError at construction when the URL is invalid or not `https:`.
+ * @throws ConfigError at construction when the URL is invalid or not `https:`, `name` is not a plain name, or for an unknown option.
  */
 export class WebhookAlerter implements Alerter {
+  /** The destination's name in the stored delivery state. */
+  readonly name: string;
   readonly #url: URL;
   readonly #format: 'json' | 'slack';
   readonly #timeoutMs: number;
@@ -92,11 +118,12 @@ export class WebhookAlerter implements Alerter {
   readonly #headers: Record<string, string>;
   readonly #fetch: typeof fetch;
   readonly #clock: Clock;
-  readonly #logger: Logger;
+  readonly #logger: Logger | undefined;
   readonly #throw: boolean;
   readonly #random: () => number;
 
   constructor(options: WebhookAlerterOptions) {
+    rejectUnknownOptions(options, WEBHOOK_ALERTER_SHAPE, { owner: 'WebhookAlerter' });
     this.#url = parseWebhookUrl(options.url);
     this.#format = options.format ?? 'json';
     this.#timeoutMs = options.timeoutMs ?? 10_000;
@@ -105,9 +132,10 @@ export class WebhookAlerter implements Alerter {
     this.#headers = { ...options.headers };
     this.#fetch = options.fetch ?? globalThis.fetch;
     this.#clock = options.clock ?? systemClock;
-    this.#logger = options.logger ?? defaultLogger;
+    this.#logger = options.logger;
     this.#throw = options.throwOnFailure ?? false;
     this.#random = options.random ?? Math.random;
+    this.name = destinationName(options.name, 'webhook');
   }
 
   /**
@@ -118,14 +146,24 @@ export class WebhookAlerter implements Alerter {
    * @throws AbortError when `signal` fires.
    */
   async notify(alert: Alert, options: { signal?: AbortSignal | undefined } = {}): Promise<void> {
+    try {
+      await this.#deliver(alert, options.signal);
+    } catch (error) {
+      if (this.#throw || !isClinikoTradifyError(error) || error.code === 'aborted') throw error;
+      (this.#logger ?? defaultLogger).error(error.message, { kind: alert.kind, fingerprint: alert.fingerprint, code: error.code });
+    }
+  }
+
+  /** Every attempt, then a `ClinikoTradifyError` (message without the URL) when none got through. */
+  async #deliver(alert: Alert, signal: AbortSignal | undefined): Promise<void> {
     const body = JSON.stringify(this.#format === 'slack' ? slackBody(alert) : jsonBody(alert));
     let failure: AttemptFailure | undefined;
     for (let attempt = 0; attempt <= this.#retries; attempt++) {
-      if (attempt > 0) await this.#clock.sleep(this.#backoff(attempt), options.signal);
-      failure = await this.#attempt(body, options.signal);
+      if (attempt > 0) await this.#clock.sleep(this.#backoff(attempt), signal);
+      failure = await this.#attempt(body, signal);
       if (!failure || !failure.retryable) break;
     }
-    if (failure) this.#fail(alert, failure);
+    if (failure) throw new ClinikoTradifyError(failure.code, `Webhook alert delivery failed: ${failure.detail} (after up to ${this.#retries + 1} attempts)`);
   }
 
   #backoff(attempt: number): number {
@@ -155,10 +193,9 @@ export class WebhookAlerter implements Alerter {
     }
   }
 
-  #fail(alert: Alert, failure: AttemptFailure): void {
-    const message = `Webhook alert delivery failed: ${failure.detail} (after up to ${this.#retries + 1} attempts)`;
-    if (this.#throw) throw new ClinikoTradifyError(failure.code, message);
-    this.#logger.error(message, { kind: alert.kind, fingerprint: alert.fingerprint, code: failure.code });
+  /** @internal */
+  [ALERT_DELIVERY](): AlertDeliveryHooks {
+    return { deliver: (alert, options) => this.#deliver(alert, options.signal), logger: this.#logger, throwOnFailure: this.#throw };
   }
 
   /** `util.inspect` and `console.log` show no URL or headers. */

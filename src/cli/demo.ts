@@ -2,7 +2,7 @@
  * The demo walk-through (`npm run demo` and `cliniko-tradify demo`): fake Cliniko and fake
  * Tradify on loopback, a full sync with progress, a few edits, an incremental sync, a
  * reconciliation with one planted mismatch (the one record that needs action; the fake data's
- * oddities — reviews, open credit, drafts kept for invoices with no live items — are known
+ * oddities — reviews, open credit, invoices archived in Cliniko that the sync withdraws — are known
  * items), and the HTML report's path.
  *
  * @module

@@ -8,7 +8,7 @@ import { ConsoleAlerter } from '../alerts/console.js';
 import { WebhookAlerter } from '../alerts/webhook.js';
 import { ClinikoClient } from '../cliniko/client.js';
 import { ConfigError, isConfigError } from '../core/errors.js';
-import { silentLogger, type Logger } from '../core/logger.js';
+import { defaultLogger, silentLogger, type Logger } from '../core/logger.js';
 import { SyncEngine } from '../sync/engine.js';
 import type { Alerter, StateStore } from '../sync/ports.js';
 import { HttpTradifyClient } from '../tradify/http-client.js';
@@ -49,7 +49,8 @@ function naming<T>(api: keyof typeof ENV_OF, make: () => T): T {
 /**
  * Opens the SQLite state store (better-sqlite3 is an optional dependency).
  *
- * @throws ConfigError when better-sqlite3 is not installed or the file cannot be opened.
+ * @throws ConfigError when better-sqlite3 is not installed, or the file cannot be opened or is refused
+ * (not a regular file, a symbolic link, or written by a newer release).
  */
 export async function openStore(config: CliConfig): Promise<StateStore> {
   let module: SqliteModule;
@@ -61,6 +62,7 @@ export async function openStore(config: CliConfig): Promise<StateStore> {
   try {
     return new module.SqliteStateStore({ path: config.dbPath });
   } catch (error) {
+    if (isConfigError(error)) throw new ConfigError('CLINIKO_TRADIFY_DB', `CLINIKO_TRADIFY_DB: ${error.message}`);
     throw new ConfigError('CLINIKO_TRADIFY_DB', `CLINIKO_TRADIFY_DB: cannot open the state file ${config.dbPath} (${(error as Error).message}): check the path and its permissions.`);
   }
 }
@@ -72,7 +74,8 @@ export async function openStore(config: CliConfig): Promise<StateStore> {
 function chooseAlerter(config: CliConfig): Alerter {
   if (config.alerter) return config.alerter;
   const url = config.webhookUrl;
-  return url === undefined ? new ConsoleAlerter() : naming('webhook', () => new WebhookAlerter({ url }));
+  // its failures reach the console even when the CLI keeps the library's other lines silent
+  return url === undefined ? new ConsoleAlerter() : naming('webhook', () => new WebhookAlerter({ url, logger: config.logger ?? defaultLogger }));
 }
 
 /**

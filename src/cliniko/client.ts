@@ -20,7 +20,8 @@ import { Users } from './users.js';
  * A Cliniko API client. Every client built with the same key in one process shares one pacer.
  *
  * @throws {@link ConfigError} from the constructor for a missing key, a `userAgent` not shaped
- *   `Name (email)`, or a non-`https:` non-loopback `baseUrl`.
+ *   `Name (email)`, a non-`https:` non-loopback `baseUrl`, or a `baseUrl` carrying credentials
+ *   or a query string.
  * @example
  * ```ts
  * const cliniko = new ClinikoClient({ apiKey: process.env.CLINIKO_API_KEY!, userAgent: 'Acme Physio Sync (it@acme.example)' });
@@ -62,6 +63,7 @@ export class ClinikoClient {
       clock: resolved.clock,
       retry: resolved.retry,
       random: resolved.random,
+      maxResponseBytes: resolved.maxResponseBytes,
     });
     const transport = new ClinikoTransport(this.#http);
     this.patients = new Patients(transport);

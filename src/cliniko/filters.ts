@@ -1,5 +1,5 @@
 /**
- * Typed `q[]` filters (cliniko-api.md §3). Each endpoint has a whitelist of filterable fields
+ * Typed `q[]` filters (`docs/cliniko-api-notes.md#filters`). Each endpoint has a whitelist of filterable fields
  * with a type, and each type its operators. A filter is a tuple — `[field, op]` for the
  * value-less operators (`?`, `!?`, `*`) or `[field, op, value]` — so a field outside the
  * whitelist or an operator its type lacks is a type error, and {@link compileFilters} rejects
@@ -22,7 +22,7 @@ import { ConfigError } from '../core/errors.js';
 /** The type of a filterable field, which decides its operators. */
 export type ClinikoFieldType = 'datetime' | 'date' | 'integer' | 'string' | 'boolean' | 'array';
 
-/** The filterable fields of every endpoint this client lists (cliniko-api.md §3.3). */
+/** The filterable fields of every endpoint this client lists: Cliniko answers 400 for any other field. */
 export const CLINIKO_FILTER_FIELDS = Object.freeze({
   patients: {
     accepted_privacy_policy: 'boolean',
@@ -90,7 +90,7 @@ export type ClinikoFilterEndpoint = keyof typeof CLINIKO_FILTER_FIELDS;
 /** The filterable fields of endpoint `E` and their types. */
 export type ClinikoFilterFields<E extends ClinikoFilterEndpoint> = (typeof CLINIKO_FILTER_FIELDS)[E];
 
-/** Operators that take a value, per field type (cliniko-api.md §3.2). */
+/** Operators that take a value, per field type (a date-time has no `=`). */
 export interface ClinikoValueOperators {
   datetime: '>=' | '>' | '<=' | '<';
   date: '=' | '>=' | '>' | '<=' | '<';

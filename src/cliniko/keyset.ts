@@ -1,5 +1,5 @@
 /**
- * The keyset window reader the sync engine uses (DESIGN.md §6.1).
+ * The keyset window reader the sync engine uses (`docs/architecture.md#keyset-windows`).
  *
  * Cliniko pages by number, so a row edited during a scan moves and the rows after it shift
  * onto pages already read: a page-number reader silently loses them. This reader never asks
@@ -14,7 +14,7 @@
  * `(updatedAt, afterId)` by `(updated_at, id)` has been yielded (`afterId: null`: every row
  * strictly before `updatedAt`).
  *
- * How the engine uses it (DESIGN.md §6.1):
+ * How the engine uses it:
  * 1. `since` = the saved cursor minus the lookback (e.g. 120 s), `afterId` omitted: the
  *    lookback is re-read every run, and rows already applied at the same `(id, updated_at)`
  *    (the store's window set) are skipped by the engine.

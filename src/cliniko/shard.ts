@@ -1,5 +1,5 @@
 /**
- * Cliniko shards: the key's suffix after the last `-` names the shard (cliniko-api.md §1.1).
+ * Cliniko shards: the key's suffix after the last `-` names the shard (`docs/cliniko-api-notes.md#shards-and-base-url`).
  *
  * @module
  */

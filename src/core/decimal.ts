@@ -4,7 +4,7 @@
  * A {@link Decimal} is an integer number of units (a `bigint`) and a scale (how many of the
  * digits are after the point), so `"81.818"` is `81818n` at scale 3. Nothing passes through a
  * float: JSON numbers are read with `String(n)`. Rounding is always half away from zero,
- * negatives included (`-0.125` → `-0.13`), as Cliniko and the Tradify contract (§9.5) round.
+ * negatives included (`-0.125` → `-0.13`), as Cliniko and the Tradify contract round.
  *
  * @module
  */

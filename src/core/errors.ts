@@ -4,11 +4,14 @@
  * Every error the library throws extends {@link ClinikoTradifyError} and carries a
  * machine-readable {@link ErrorCode}. HTTP failures are {@link ApiError} subclasses chosen by
  * one factory, {@link ApiError.from}. Errors keep the method, the path and the *names* of the
- * query parameters only: never values, headers, bodies beyond the API's own error details,
- * API keys or patient data (DESIGN.md §4 Privacy).
+ * query parameters only: never values, headers, API keys or patient data. Text from an API's
+ * error body is kept only through an allow-list (codes, field names, ids and known fixed
+ * messages), because a server may echo the values it was sent
+ * (`docs/architecture.md#privacy-by-shape`).
  *
  * @module
  */
+import { safeApiCode, safeApiId, safeApiMessage, safeFieldMessage, safeFieldName } from './api-text.js';
 
 /** Every `code` an error of this library can carry. */
 export type ErrorCode =
@@ -22,6 +25,8 @@ export type ErrorCode =
   | 'server_error'
   | 'connection_failed'
   | 'timeout'
+  | 'redirect_refused'
+  | 'response_too_large'
   | 'aborted'
   | 'response_validation_failed'
   | 'config_invalid'
@@ -29,7 +34,8 @@ export type ErrorCode =
   | 'lease_lost'
   | 'state_conflict'
   | 'mapping_failed'
-  | 'api_error';
+  | 'api_error'
+  | 'response_mismatch';
 
 const BRAND = Symbol.for('cliniko-tradify.error');
 
@@ -81,9 +87,9 @@ export interface RequestDescription {
 /** Fields of an {@link ApiError}. */
 export interface ApiErrorInit extends RequestDescription {
   status: number;
-  /** The API's own request id, when it sends one. */
+  /** The API's own request id, when it sends one; kept only when it is a plain token. */
   requestId?: string | undefined;
-  /** The API's error message, when it sends one in JSON. */
+  /** The API's error message, when it sends one in JSON; shown only when it is a known fixed message. */
   apiMessage?: string | undefined;
   cause?: unknown;
 }
@@ -111,11 +117,15 @@ export class ApiError extends ClinikoTradifyError {
     this.path = init.path;
     this.queryKeys = [...new Set(init.queryKeys)];
     this.api = init.api;
-    this.requestId = init.requestId;
+    this.requestId = safeApiId(init.requestId);
   }
 
   /**
    * Choose the error class for a failed response: the one factory of the family.
+   *
+   * The API's text passes an allow-list first: `apiMessage` is kept only when it is a known
+   * fixed message (e.g. `This column is not searchable.`), field messages only when known or a
+   * code (else `'invalid'`), reasons only when a code, ids only when a plain token.
    *
    * @param init - the request, the status and the API's own message.
    * @param body - the parsed JSON body (or `undefined` when it was not JSON).
@@ -123,7 +133,8 @@ export class ApiError extends ClinikoTradifyError {
    */
   static from(init: ApiErrorInit, body: unknown, headers?: Headers, now: number = Date.now()): ApiError {
     const where = describe(init);
-    const detail = init.apiMessage ? `: ${init.apiMessage}` : '';
+    const apiMessage = safeApiMessage(init.apiMessage);
+    const detail = apiMessage ? `: ${apiMessage}` : '';
     switch (true) {
       case init.status === 400:
         return new BadRequestError(`${init.api} rejected ${where} as a bad request${detail}`, init);
@@ -207,13 +218,13 @@ export class ConflictError extends ApiError {
     this.reason = reason;
   }
 
-  /** Read `existingId` and the reason from a Tradify-contract error body. */
+  /** Read `existingId` and the reason (codes and id tokens only) from a Tradify-contract error body. */
   static fromBody(init: ApiErrorInit, body: unknown, where: string): ConflictError {
-    const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
-    const details = Array.isArray(error?.details) ? (error.details as Array<Record<string, unknown>>) : [];
-    const existing = details.find((d) => typeof d?.existingId === 'string')?.existingId as string | undefined;
-    const reasonFromDetails = details.find((d) => typeof d?.issue === 'string')?.issue as string | undefined;
-    const reason = existing ? 'duplicate_external_reference' : (reasonFromDetails ?? (typeof error?.code === 'string' && error.code !== 'conflict' ? error.code : undefined));
+    const error = (body as { error?: { code?: unknown; details?: unknown } } | undefined)?.error;
+    const details = Array.isArray(error?.details) ? (error.details as Array<Record<string, unknown> | null>) : [];
+    const existing = details.map((d) => safeApiId(d?.existingId)).find((id) => id !== undefined);
+    const codeReason = safeApiCode(error?.code);
+    const reason = existing ? 'duplicate_external_reference' : (details.map((d) => safeApiCode(d?.issue)).find((code) => code !== undefined) ?? (codeReason !== 'conflict' ? codeReason : undefined));
     const detail = existing ? ` (existing record ${existing})` : reason ? ` (${reason})` : '';
     return new ConflictError(`${init.api} reported a conflict on ${where}${detail}`, init, existing, reason);
   }
@@ -236,25 +247,37 @@ export class UnprocessableEntityError extends ApiError {
     this.errors = errors;
   }
 
-  /** Read Cliniko's `{message, errors}` or Tradify's `{error: {details}}`. */
+  /**
+   * Read Cliniko's `{message, errors}` or Tradify's `{error: {details}}`, keeping field names
+   * and known messages or codes only (see {@link ApiError.from}).
+   */
   static fromBody(init: ApiErrorInit, body: unknown, where: string): UnprocessableEntityError {
-    const errors: Record<string, string> = {};
-    const b = body as Record<string, unknown> | undefined;
-    if (b && typeof b.errors === 'object' && b.errors !== null) {
-      for (const [k, v] of Object.entries(b.errors as Record<string, unknown>)) {
-        errors[k] = Array.isArray(v) ? v.map(String).join('; ') : String(v ?? 'invalid');
-      }
-    }
-    const details = (b?.error as { details?: unknown } | undefined)?.details;
-    if (Array.isArray(details)) {
-      for (const d of details as Array<Record<string, unknown>>) {
-        if (typeof d?.field === 'string') errors[d.field] = typeof d.issue === 'string' ? d.issue : 'invalid';
-      }
-    }
+    const errors = fieldErrorsOf(body);
     const fields = Object.keys(errors);
-    const suffix = fields.length > 0 ? `: ${fields.map((f) => `${f} ${errors[f]}`).join(', ')}` : init.apiMessage ? `: ${init.apiMessage}` : '';
+    const apiMessage = safeApiMessage(init.apiMessage);
+    const suffix = fields.length > 0 ? `: ${fields.map((f) => `${f} ${errors[f]}`).join(', ')}` : apiMessage ? `: ${apiMessage}` : '';
     return new UnprocessableEntityError(`${init.api} rejected ${where} (422)${suffix}`, init, errors);
   }
+}
+
+/** Field → allow-listed message from Cliniko's `errors` map and Tradify's `error.details`. */
+function fieldErrorsOf(body: unknown): Record<string, string> {
+  const errors: Record<string, string> = {};
+  let unnamed = 0;
+  const add = (field: string, message: unknown) => {
+    errors[safeFieldName(field) ?? `(field ${(unnamed += 1)})`] = safeFieldMessage(message);
+  };
+  const b = body as Record<string, unknown> | undefined;
+  if (b && typeof b.errors === 'object' && b.errors !== null) {
+    for (const [field, message] of Object.entries(b.errors as Record<string, unknown>)) add(field, message);
+  }
+  const details = (b?.error as { details?: unknown } | undefined)?.details;
+  if (Array.isArray(details)) {
+    for (const d of details as Array<Record<string, unknown> | null>) {
+      if (typeof d?.field === 'string') add(d.field, d.issue);
+    }
+  }
+  return errors;
 }
 
 /** 429: over the rate limit. Thrown only once the client's own waiting has not helped. */
@@ -290,6 +313,68 @@ export class TimeoutError extends ApiError {
   override readonly name: string = 'TimeoutError';
   constructor(init: Omit<ApiErrorInit, 'status'>, timeoutMs: number) {
     super('timeout', `${init.api} did not answer ${describe(init)} within ${timeoutMs} ms`, { ...init, status: 0 });
+  }
+}
+
+/**
+ * Why a redirect was not followed: it pointed at another origin, the request was not a GET,
+ * too many same-origin hops, no usable `Location`, or a custom `fetch` followed a redirect to
+ * another origin itself (its answer is refused).
+ */
+export type RedirectRefusal = 'cross_origin' | 'not_get' | 'too_many' | 'no_location' | 'followed_by_fetch';
+
+/**
+ * Same-origin redirects followed for one GET before a {@link RedirectError}.
+ * @internal
+ */
+export const MAX_REDIRECTS = 5;
+
+const REFUSALS: Record<RedirectRefusal, string> = {
+  cross_origin: 'it points at another origin, and the request is never sent there',
+  not_get: 'only a GET follows a redirect (a body is never re-sent)',
+  too_many: `${MAX_REDIRECTS} redirects were already followed`,
+  no_location: 'it has no usable Location',
+  followed_by_fetch: "the fetch followed it to another origin by itself, so the answer was refused (use a fetch that honours redirect: 'manual')",
+};
+
+/** What {@link RedirectError} is built from. */
+export interface RedirectErrorInit extends Omit<ApiErrorInit, 'apiMessage'> {
+  /** The redirect's origin (`scheme://host:port`), never its path or query; `undefined` when unknown. */
+  targetOrigin: string | undefined;
+  /** Why it was not followed. */
+  reason: RedirectRefusal;
+}
+
+/**
+ * The API answered with a redirect that was not followed. A request never follows a redirect
+ * to another origin (the API key would go with it); a GET follows up to 5 same-origin
+ * redirects; other methods follow none. Not retried: a redirect is configuration, not a
+ * passing fault.
+ */
+export class RedirectError extends ApiError {
+  override readonly name: string = 'RedirectError';
+  /** The origin the API pointed at, e.g. `https://elsewhere.example`; `undefined` when it gave none. */
+  readonly targetOrigin: string | undefined;
+  /** Why it was not followed. */
+  readonly reason: RedirectRefusal;
+
+  constructor(init: RedirectErrorInit) {
+    const target = init.targetOrigin === undefined ? '' : ` to ${init.targetOrigin}`;
+    super('redirect_refused', `${init.api} redirected ${describe(init)} (${init.status})${target}; not followed: ${REFUSALS[init.reason]}`, init);
+    this.targetOrigin = init.targetOrigin;
+    this.reason = init.reason;
+  }
+}
+
+/** A response body over the client's `maxResponseBytes`; it was not read further. Not retried. */
+export class ResponseTooLargeError extends ApiError {
+  override readonly name: string = 'ResponseTooLargeError';
+  /** The cap that was exceeded, in bytes. */
+  readonly limitBytes: number;
+
+  constructor(init: Omit<ApiErrorInit, 'apiMessage'>, limitBytes: number) {
+    super('response_too_large', `${init.api} answered ${describe(init)} (${init.status}) with a body over the ${limitBytes}-byte limit (maxResponseBytes); it was not read`, init);
+    this.limitBytes = limitBytes;
   }
 }
 
@@ -393,6 +478,8 @@ const API_ERROR_NAMES = [
   'ServerError',
   'ConnectionError',
   'TimeoutError',
+  'RedirectError',
+  'ResponseTooLargeError',
 ] as const;
 
 /** True for any error of this package, from any copy of it. */
@@ -427,6 +514,14 @@ export function isRateLimitError(e: unknown): e is RateLimitError {
 export function isServerError(e: unknown): e is ServerError {
   return isNamed(e, ['ServerError']);
 }
+/** True for a redirect that was not followed. */
+export function isRedirectError(e: unknown): e is RedirectError {
+  return isNamed(e, ['RedirectError']);
+}
+/** True for a response body over `maxResponseBytes`. */
+export function isResponseTooLargeError(e: unknown): e is ResponseTooLargeError {
+  return isNamed(e, ['ResponseTooLargeError']);
+}
 /** True for a schema mismatch in a 2xx body. */
 export function isResponseValidationError(e: unknown): e is ResponseValidationError {
   return isNamed(e, ['ResponseValidationError']);
@@ -452,7 +547,7 @@ export function isTransientError(e: unknown): boolean {
  * - Cliniko (`api: 'cliniko'`, the default): `X-RateLimit-Reset` is the reset as epoch seconds,
  *   measured against the response's own `Date` header so a skewed local clock does not matter;
  *   `Retry-After` is the fallback.
- * - The Tradify contract (`api: 'tradify'`, tradify-api.md §9.2): `Retry-After` (seconds or an
+ * - The Tradify contract (`api: 'tradify'`, `docs/tradify-contract.md#retries-idempotency-and-rate-limits`): `Retry-After` (seconds or an
  *   HTTP date) first; its `X-RateLimit-Reset` counts seconds *until* the reset, not an epoch.
  */
 export function retryAfterMsFromHeaders(
@@ -485,4 +580,43 @@ function fromRetryAfter(headers: Headers, now: number): number | undefined {
 function fromSecondsHeader(value: string | null | undefined): number | undefined {
   const trimmed = value?.trim();
   return trimmed && /^\d+(\.\d+)?$/.test(trimmed) ? Math.max(0, Number(trimmed) * 1000) : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Which create a {@link MismatchedResponseError} is about, and the echoed field that differed. */
+export interface MismatchedResponseInit {
+  /** The resource created, e.g. `'customers'`, `'invoices'`, `'payments'`. */
+  resource: string;
+  /** The field the answer should have echoed, e.g. `'externalReference'`. Never its value. */
+  field: string;
+  /** The id of the record the answer carried (an opaque Tradify id), when it had one. */
+  answeredId: string | undefined;
+}
+
+/**
+ * A create was answered with a record that is not the one asked for: the answer's
+ * `externalReference` (or another echoed field) differs from the request's. The record is not
+ * linked, so a wrong answer never joins a Cliniko record to someone else's Tradify record.
+ * Names the resource, the field and the answered id only, never the values.
+ */
+export class MismatchedResponseError extends ClinikoTradifyError {
+  override readonly name: string = 'MismatchedResponseError';
+  readonly api = 'tradify' as const;
+  readonly resource: string;
+  readonly field: string;
+  readonly answeredId: string | undefined;
+
+  constructor(init: MismatchedResponseInit, options?: ClinikoTradifyErrorOptions) {
+    const record = init.answeredId === undefined ? 'a record' : `record ${init.answeredId}`;
+    super('response_mismatch', `tradify answered a ${init.resource} create with ${record} whose ${init.field} is not the one sent; it was not linked`, options);
+    this.resource = init.resource;
+    this.field = init.field;
+    this.answeredId = init.answeredId;
+  }
+}
+
+/** True for a create answered with another record (see {@link MismatchedResponseError}), from any copy of the package. */
+export function isMismatchedResponseError(e: unknown): e is MismatchedResponseError {
+  return isNamed(e, ['MismatchedResponseError']);
 }

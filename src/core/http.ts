@@ -1,5 +1,5 @@
 /**
- * The HTTP layer both API clients are built on (DESIGN.md §4): ky with its own retry off,
+ * The HTTP layer both API clients are built on (`docs/architecture.md#one-retry-layer`): ky with its own retry off,
  * one shared pacer per API key, the one retry layer, and the mapping of every failure onto
  * the error family. Nothing secret leaves this module: errors and logs carry the method,
  * the path and the query's keys only.
@@ -26,21 +26,26 @@ import {
   ApiError,
   ConfigError,
   ConnectionError,
+  MAX_REDIRECTS,
+  RedirectError,
+  ResponseTooLargeError,
   ResponseValidationError,
   TimeoutError,
   retryAfterMsFromHeaders,
+  type RedirectRefusal,
   type RequestDescription,
   type ValidationIssue,
 } from './errors.js';
 import { defaultLogger, type Logger } from './logger.js';
 import { sharedLimiter, type RequestLimiter } from './pacing.js';
-import { isLoopbackHost, queryKeysOf, scrubApiMessage } from './redact.js';
+import { isLoopbackHost, queryKeysOf } from './redact.js';
+import { rejectUnknownOptions, TRANSPORT_OPTION_SHAPE, type OptionShape } from './options.js';
 import { RETRY_DEFAULTS, backoffDelayMs, isRetryableMethod, type RetryOptions } from './retry.js';
 
 /** Which API a client speaks to; it names the API in errors and logs. */
 export type ApiName = 'cliniko' | 'tradify';
 
-/** How a client talks HTTP: the same six settings on `ClinikoClient` and `HttpTradifyClient`. */
+/** How a client talks HTTP: the same settings on `ClinikoClient` and `HttpTradifyClient`. */
 export interface HttpTransportOptions {
   /** Per-try timeout in ms. @defaultValue 30000 */
   timeout?: number | undefined;
@@ -57,6 +62,13 @@ export interface HttpTransportOptions {
   retry?: Partial<RetryOptions> | undefined;
   /** `[0, 1)` source for backoff jitter. @defaultValue `Math.random` */
   random?: (() => number) | undefined;
+  /**
+   * The largest response body read, in bytes (after decompression). A larger `Content-Length`
+   * is refused before reading; otherwise bytes are counted as they arrive and reading stops
+   * at the cap. Either way the request fails with `ResponseTooLargeError`, not retried.
+   * @defaultValue 16777216 (16 MiB)
+   */
+  maxResponseBytes?: number | undefined;
 }
 
 /** Options of {@link createHttpClient}. */
@@ -112,6 +124,11 @@ export interface HttpStats {
   rateLimitWaitMs: number;
 }
 
+const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** Failures without a response worth another try; a refused redirect or an oversized body is not. */
+const TRANSIENT_FAILURES = new Set(['connection_failed', 'timeout']);
+
 type Attempt =
   | { kind: 'response'; response: Response; text: string }
   | { kind: 'failure'; error: ApiError | AbortError };
@@ -124,9 +141,11 @@ export function encodeQuery(query: ReadonlyArray<readonly [string, string]>): st
 }
 
 /**
- * Check a base URL: absolute, `https:` unless the host is loopback.
+ * Check a base URL: absolute, `https:` unless the host is loopback, no credentials
+ * (`user:password@`) and no query string (either could hold a secret that would then show in
+ * the client's `baseUrl`).
  *
- * @throws {@link ConfigError} naming `setting`.
+ * @throws {@link ConfigError} naming `setting`; the message never repeats the URL.
  */
 export function assertSafeBaseUrl(baseUrl: string, setting = 'baseUrl'): URL {
   let url: URL;
@@ -135,10 +154,28 @@ export function assertSafeBaseUrl(baseUrl: string, setting = 'baseUrl'): URL {
   } catch {
     throw new ConfigError(setting, `${setting} must be an absolute URL such as https://api.au1.cliniko.com/v1`);
   }
+  if (url.username !== '' || url.password !== '') {
+    throw new ConfigError(setting, `${setting} must not carry credentials (user:password@): pass the API key in the client's options`);
+  }
+  if (url.search !== '') throw new ConfigError(setting, `${setting} must not carry a query string`);
   if (url.protocol === 'https:') return url;
   if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url;
   throw new ConfigError(setting, `${setting} must use https: (plain http: is allowed only on a loopback host)`);
 }
+
+function assertMaxResponseBytes(value: number): number {
+  if (Number.isSafeInteger(value) && value > 0) return value;
+  throw new ConfigError('maxResponseBytes', 'maxResponseBytes must be a positive whole number of bytes');
+}
+
+const HTTP_CLIENT_OPTION_SHAPE = {
+  ...TRANSPORT_OPTION_SHAPE,
+  api: true,
+  baseUrl: true,
+  headers: true,
+  limiterKey: true,
+  requestsPerMinute: true,
+} as const satisfies OptionShape<HttpClientOptions>;
 
 /** The paced, retrying HTTP client. Make one with {@link createHttpClient}. */
 export class HttpClient {
@@ -155,8 +192,11 @@ export class HttpClient {
   readonly #clock: Clock;
   readonly #retry: RetryOptions;
   readonly #random: () => number;
+  readonly #maxResponseBytes: number;
 
+  /** @throws {@link ConfigError} for a bad base URL or rate, or an unknown option. */
   constructor(options: HttpClientOptions) {
+    rejectUnknownOptions(options, HTTP_CLIENT_OPTION_SHAPE, { owner: 'HttpClient' });
     this.#api = options.api;
     this.#base = assertSafeBaseUrl(options.baseUrl);
     if (!(options.requestsPerMinute > 0) || !Number.isFinite(options.requestsPerMinute)) {
@@ -169,6 +209,7 @@ export class HttpClient {
     this.#clock = options.clock ?? systemClock;
     this.#retry = { ...RETRY_DEFAULTS, ...options.retry };
     this.#random = options.random ?? Math.random;
+    this.#maxResponseBytes = assertMaxResponseBytes(options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
     this.limiter = sharedLimiter(options.api, options.limiterKey, options.requestsPerMinute, this.#clock);
   }
 
@@ -189,19 +230,32 @@ export class HttpClient {
    * with full-jitter backoff; a 429 pauses the shared limiter until the API's reset and is
    * retried without using the 5xx budget. See `worstCaseRequestMs` for the bound.
    *
+   * Redirects are handled here, never by `fetch`: one to another origin is never followed
+   * (the auth headers would go with it), a GET follows up to 5 same-origin redirects with
+   * the same headers, and any other method follows none (a body is never re-sent). A refused
+   * redirect throws {@link RedirectError}. Bodies over `maxResponseBytes` throw
+   * {@link ResponseTooLargeError}. Neither is retried.
+   *
    * @throws {@link ApiError} subclasses for failing statuses (via `ApiError.from`),
-   *   {@link ConnectionError}, {@link TimeoutError}, {@link AbortError},
+   *   {@link ConnectionError}, {@link TimeoutError}, {@link RedirectError},
+   *   {@link ResponseTooLargeError}, {@link AbortError},
    *   {@link ResponseValidationError} for a 2xx body that is not JSON or fails `schema`.
    */
   async request<T = unknown>(req: HttpRequest<T>): Promise<HttpResponse<T>> {
-    const url = this.#urlFor(req);
+    let url = this.#urlFor(req);
     const where: RequestDescription = { api: this.#api, method: req.method, path: url.pathname, queryKeys: queryKeysOf(url) };
     const retryable = isRetryableMethod(req.method, req.idempotencyKey !== undefined);
     let failures = 0;
     let rateLimits = 0;
+    let redirects = 0;
     for (;;) {
       if (req.signal?.aborted) throw new AbortError();
       const attempt = await this.#attempt(url, req, where);
+      if (attempt.kind === 'response' && isRedirect(attempt.response)) {
+        redirects += 1;
+        url = this.#redirectTarget(attempt.response, url, req.method, where, redirects);
+        continue;
+      }
       if (attempt.kind === 'response' && attempt.response.ok) return this.#success(attempt, req, where);
       // A 429 means the request was not processed, so every method (POSTs too) may be resent.
       if (attempt.kind === 'response' && attempt.response.status === 429) {
@@ -210,7 +264,7 @@ export class HttpClient {
         continue;
       }
       const error = attempt.kind === 'failure' ? attempt.error : this.#errorFor(attempt, where);
-      const transient = attempt.kind === 'failure' ? error.code !== 'aborted' : attempt.response.status >= 500;
+      const transient = attempt.kind === 'failure' ? TRANSIENT_FAILURES.has(error.code) : attempt.response.status >= 500;
       if (!transient || !retryable || failures >= this.#retry.maxRetries) throw error;
       const delay = backoffDelayMs(failures, this.#retry, this.#random);
       failures += 1;
@@ -218,6 +272,17 @@ export class HttpClient {
       this.#logger.warn('retrying after a transient failure', { api: this.#api, method: req.method, path: where.path, code: error.code, retry: failures, delayMs: delay });
       await this.#clock.sleep(delay, req.signal);
     }
+  }
+
+  /** Where a redirect may be followed to, or the {@link RedirectError} saying why not. */
+  #redirectTarget(response: Response, from: URL, method: string, where: RequestDescription, count: number): URL {
+    const target = locationOf(response, from);
+    const refuse = (reason: RedirectRefusal) => new RedirectError({ ...where, status: response.status, targetOrigin: target?.origin, reason });
+    if (target === undefined) throw refuse('no_location');
+    if (target.origin !== this.#base.origin) throw refuse('cross_origin');
+    if (method !== 'GET') throw refuse('not_get');
+    if (count > MAX_REDIRECTS) throw refuse('too_many');
+    return target;
   }
 
   #urlFor(req: HttpRequest<unknown>): URL {
@@ -261,11 +326,34 @@ export class HttpClient {
       timeout: this.#timeout,
       retry: 0,
       throwHttpErrors: false,
+      redirect: 'manual',
       ...(this.#fetch ? { fetch: this.#fetch } : {}),
     });
-    const text = await response.text();
+    this.#refuseForeignAnswer(response, where);
+    const text = isRedirect(response) ? await discardBody(response) : await this.#readBody(response, where);
     this.#logger.debug('http', { api: this.#api, method: where.method, path: where.path, status: response.status, ms: this.#clock.now() - started });
     return { kind: 'response', response, text };
+  }
+
+  /** A custom `fetch` may follow redirects itself despite `redirect: 'manual'`: never use another origin's answer. */
+  #refuseForeignAnswer(response: Response, where: RequestDescription): void {
+    if (!response.redirected) return;
+    const origin = originOf(response.url);
+    if (origin === this.#base.origin) return;
+    void discardBody(response);
+    throw new RedirectError({ ...where, status: response.status, targetOrigin: origin, reason: 'followed_by_fetch' });
+  }
+
+  /** The body as text, refusing one over `maxResponseBytes` before or while it streams in. */
+  async #readBody(response: Response, where: RequestDescription): Promise<string> {
+    const tooLarge = () => new ResponseTooLargeError({ ...where, status: response.status }, this.#maxResponseBytes);
+    if (Number(response.headers.get('content-length') ?? 0) > this.#maxResponseBytes) {
+      await discardBody(response);
+      throw tooLarge();
+    }
+    const bytes = response.body ? await readAtMost(response.body, this.#maxResponseBytes) : new Uint8Array(0);
+    if (bytes === undefined) throw tooLarge();
+    return new TextDecoder().decode(bytes);
   }
 
   #onRateLimited(attempt: Extract<Attempt, { kind: 'response' }>, where: RequestDescription, count: number): void {
@@ -300,7 +388,8 @@ export class HttpClient {
   #errorFor(attempt: Extract<Attempt, { kind: 'response' }>, where: RequestDescription): ApiError {
     const { response, text } = attempt;
     const parsed = parseJsonBody(response, text);
-    const body = parsed.kind === 'json' ? scrubErrorBody(parsed.value) : undefined;
+    // ApiError.from keeps the body's text only through its allow-list (codes, field names, known messages).
+    const body = parsed.kind === 'json' ? parsed.value : undefined;
     return ApiError.from(
       { ...where, status: response.status, requestId: response.headers.get('x-request-id') ?? undefined, apiMessage: apiMessageOf(body) },
       body,
@@ -322,30 +411,55 @@ function parseJsonBody(response: Response, text: string): ParsedBody {
   }
 }
 
-/** Scrub the field messages `ApiError.from` keeps (Cliniko's `errors`, Tradify's `error.details`). */
-function scrubErrorBody(body: unknown): unknown {
-  if (typeof body !== 'object' || body === null) return body;
-  const b = body as { errors?: unknown; error?: { details?: unknown } };
-  const out: Record<string, unknown> = { ...(body as Record<string, unknown>) };
-  if (typeof b.errors === 'object' && b.errors !== null) {
-    out.errors = Object.fromEntries(Object.entries(b.errors).map(([k, v]) => [k, scrubApiMessage(Array.isArray(v) ? v.map(String).join('; ') : String(v ?? 'invalid')) ?? 'invalid']));
+function isRedirect(response: Response): boolean {
+  return REDIRECT_STATUSES.has(response.status) || response.type === 'opaqueredirect';
+}
+
+/** The redirect's absolute target (`Location` read against the URL requested), or `undefined` without one. */
+function locationOf(response: Response, from: URL): URL | undefined {
+  const location = response.headers.get('location');
+  if (location === null) return undefined;
+  try {
+    return new URL(location, from);
+  } catch {
+    return undefined;
   }
-  if (typeof b.error === 'object' && b.error !== null && Array.isArray(b.error.details)) {
-    const details = (b.error.details as unknown[]).map((d) =>
-      typeof d === 'object' && d !== null
-        ? { ...d, ...(typeof (d as { issue?: unknown }).issue === 'string' ? { issue: scrubApiMessage((d as { issue: string }).issue) ?? 'invalid' } : {}) }
-        : d,
-    );
-    out.error = { ...b.error, details };
+}
+
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
   }
-  return out;
+}
+
+async function discardBody(response: Response): Promise<string> {
+  await response.body?.cancel().catch(() => undefined);
+  return '';
+}
+
+/** Read a stream to the end, or stop and cancel it once it passes `max` bytes (`undefined`). */
+async function readAtMost(body: ReadableStream<Uint8Array>, max: number): Promise<Uint8Array | undefined> {
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return Buffer.concat(chunks, size);
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(value);
+  }
 }
 
 function apiMessageOf(body: unknown): string | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
   const b = body as { message?: unknown; error?: { message?: unknown } };
-  const message = typeof b.message === 'string' ? b.message : typeof b.error?.message === 'string' ? b.error.message : undefined;
-  return scrubApiMessage(message);
+  return typeof b.message === 'string' ? b.message : typeof b.error?.message === 'string' ? b.error.message : undefined;
 }
 
 /** Reduce zod issues to path + code + message (zod never puts the input in them: `reportInput` stays off). */

@@ -17,12 +17,18 @@ export interface Logger {
 
 const noop = (): void => undefined;
 
-/** The default logger: `debug` and `info` are silent; `warn` and `error` go to the console. */
+/** One console line: the message (line breaks escaped) and the fields as compact JSON. */
+function consoleLine(message: string, fields: LogFields | undefined): string {
+  const text = `[cliniko-tradify] ${message}`.replace(/\r?\n/g, '\\n');
+  return fields === undefined ? text : `${text} ${JSON.stringify(fields)}`;
+}
+
+/** The default logger: `debug` and `info` are silent; `warn` and `error` go to the console, one line each. */
 export const defaultLogger: Logger = Object.freeze({
   debug: noop,
   info: noop,
-  warn: (message: string, fields?: LogFields) => console.warn(`[cliniko-tradify] ${message}`, fields ?? ''),
-  error: (message: string, fields?: LogFields) => console.error(`[cliniko-tradify] ${message}`, fields ?? ''),
+  warn: (message: string, fields?: LogFields) => console.warn(consoleLine(message, fields)),
+  error: (message: string, fields?: LogFields) => console.error(consoleLine(message, fields)),
 });
 
 /** A logger that drops everything (tests, benchmarks). */

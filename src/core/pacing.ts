@@ -1,5 +1,5 @@
 /**
- * Smooth pacing (DESIGN.md §4): one limiter per API key per process, shared by every client
+ * Smooth pacing (`docs/architecture.md#smooth-pacing`): one limiter per API key per process, shared by every client
  * built with that key, starting one request per `60 000 / rpm` ms. Each request reserves the
  * next start slot (`max(now, previous slot + interval)`), so a timer that fires a little late
  * does not push every later request back: the next one starts on its own slot, and over any

@@ -4,6 +4,7 @@
  * @module
  */
 import { createHash } from 'node:crypto';
+import { isIPv4, isIPv6 } from 'node:net';
 
 /**
  * A short, stable, non-reversible fingerprint of a secret, for keying per-key state (the
@@ -18,25 +19,16 @@ export function queryKeysOf(url: URL): string[] {
   return [...url.searchParams.keys()];
 }
 
-/** `true` for hosts that may be spoken to over plain `http:` (loopback only). */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host) || host.endsWith('.localhost');
-}
-
-const EMAIL_LIKE = /[^\s@<>()"',;:]+@[^\s@<>()"',;:]+/g;
-const QUOTED = /(["'“‘])[^"'”’]*(["'”’])/g;
-const LONG_NUMBER = /\+?\d[\d\s-]{5,}\d/g;
-
 /**
- * An API's own error message made safe to keep: e-mail-like tokens, quoted text and long
- * digit runs (phones, Medicare numbers) are replaced, and long messages are dropped, since a
- * server may echo the values it was sent.
- *
- * @returns the scrubbed message, or `undefined` when there is none worth keeping.
+ * `true` for hosts that may be spoken to over plain `http:`: an IP literal in 127.0.0.0/8, the
+ * IPv6 loopback `::1` (bracketed or not), or exactly `localhost`. A name that merely starts
+ * like one (`127.evil.example`, `localhost.evil.example`) is not loopback. Pass `URL.hostname`,
+ * which has already turned shorthand such as `127.1` into `127.0.0.1`.
  */
-export function scrubApiMessage(message: string | undefined): string | undefined {
-  if (message === undefined || message.length > 200) return undefined;
-  const scrubbed = message.replace(EMAIL_LIKE, '[redacted]').replace(QUOTED, '[redacted]').replace(LONG_NUMBER, '[redacted]').trim();
-  return scrubbed === '' ? undefined : scrubbed;
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  if (host === 'localhost') return true;
+  if (isIPv4(host)) return host.startsWith('127.');
+  const v6 = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  return isIPv6(v6) && new URL(`http://[${v6}]/`).hostname === '[::1]';
 }

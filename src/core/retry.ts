@@ -1,5 +1,5 @@
 /**
- * The one HTTP retry layer's policy (DESIGN.md §4): which requests may be repeated, how long
+ * The one HTTP retry layer's policy (`docs/architecture.md#one-retry-layer`): which requests may be repeated, how long
  * to wait between tries (exponential backoff with full jitter), and how 429s are bounded.
  *
  * @module
@@ -71,7 +71,7 @@ export function isRetryableMethod(method: string, hasIdempotencyKey: boolean): b
  * With the defaults and a 30 s timeout at 190/min:
  * 5 × 30 s + (0.5 + 1 + 2 + 4) s + 10 × 120 s + 15 × 0.32 s ≈ 1 362 s (about 23 minutes).
  * In practice a 5xx storm fails in under 10 s of backoff; 429 waits are bounded by Cliniko's
- * 60 s window. The sync engine retries whole pages/records on top of this (DESIGN.md §6.6).
+ * 60 s window. The sync engine retries whole records on top of this (its `RetryPolicy`).
  *
  * @example
  * ```ts

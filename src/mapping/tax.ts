@@ -1,6 +1,6 @@
 /**
  * GST: the tax table (Cliniko tax → Tradify tax rate), each line's rate, and the choice of
- * `taxMode`, unit price, discount and rate per line so that the Tradify contract's §9.5
+ * `taxMode`, unit price, discount and rate per line so that the Tradify contract's
  * arithmetic (per line, rounded half away from zero) gives back Cliniko's line amounts to
  * the cent.
  *
@@ -19,9 +19,9 @@ const HUNDRED = Decimal.HUNDRED;
 const ZERO = Decimal.ZERO;
 
 // ---------------------------------------------------------------------------------------------
-// §9.5 arithmetic
+// The contract's per-line arithmetic
 
-/** One line's amounts as Tradify computes them (§9.5). */
+/** One line's amounts as Tradify computes them (`docs/tradify-contract.md#arithmetic`). */
 export interface LineAmounts {
   amountExTax: Decimal;
   taxAmount: Decimal;
@@ -36,7 +36,7 @@ export interface LineEncoding {
 }
 
 /**
- * A line's amounts under the Tradify contract's §9.5: `net = round2(q × u × (1 − d/100))`;
+ * A line's amounts under the Tradify contract's arithmetic: `net = round2(q × u × (1 − d/100))`;
  * exclusive: tax = round2(net × r/100); inclusive: tax = round2(net × r/(100 + r)), ex = net − tax.
  */
 export function computeLineAmounts(line: LineEncoding, mode: TradifyTaxMode, ratePercent: Decimal): LineAmounts {
@@ -110,7 +110,9 @@ function pickNoTax(group: readonly TaxRateChoice[], noTaxIds: ReadonlySet<string
  *   is settled by the one marked `isNoTax`).
  * @example
  * ```ts
- * const taxes = checkTaxTable(await tradify.taxRates.list(), resolveMappingConfig({ taxTable: [{ clinikoName: 'GST', tradifyTaxRateId: 'tax_gst' }] }));
+ * const rates = [];
+ * for await (const rate of tradify.taxRates.list()) rates.push(rate);
+ * const taxes = checkTaxTable(rates, resolveMappingConfig({ taxTable: [{ clinikoName: 'GST', tradifyTaxRateId: 'tax_gst' }] }));
  * ```
  */
 export function checkTaxTable(tradifyRates: readonly TradifyTaxRate[], config: Pick<ResolvedMappingConfig, 'taxTable'>): ResolvedTaxTable {
@@ -226,7 +228,7 @@ function rateFromRatio(net: Decimal, total: Decimal, knownPercents: readonly Dec
 export interface MappedLine {
   itemId: string;
   input: TradifyLineItemInput;
-  /** The amounts §9.5 gives for `input`. */
+  /** The amounts the contract's arithmetic gives for `input`. */
   amounts: LineAmounts;
   /** Cliniko's `net_price` and `total_including_tax` as sent (matched to within half a cent). */
   target: { net: Decimal; total: Decimal };
@@ -244,7 +246,7 @@ export interface MappedLines {
   /** The rounding line, when the policy allowed one and it was needed. */
   roundingLine: TradifyLineItemInput | undefined;
   lineItems: TradifyLineItemInput[];
-  /** §9.5 totals of `lineItems`. */
+  /** The contract's totals of `lineItems`. */
   totals: { subtotal: Decimal; totalTax: Decimal; total: Decimal };
   /** Cliniko's invoice total (to the cent) the mapping was checked against. */
   clinikoTotal: Decimal;

@@ -6,8 +6,9 @@
  */
 
 import { hostname } from 'node:os';
-import { AbortError, ClinikoTradifyError, LeaseHeldError, LeaseLostError } from '../core/errors.js';
-import type { Lease, PageCommit, PageOptions } from '../sync/ports.js';
+import { AbortError, ClinikoTradifyError, ConfigError, LeaseHeldError, LeaseLostError } from '../core/errors.js';
+import type { AlertIncident, Lease, PageCommit, PageOptions, RunRecord } from '../sync/ports.js';
+import { VERSION } from '../version.js';
 
 /** Default and maximum page sizes of list methods. */
 export const DEFAULT_PAGE_LIMIT = 100;
@@ -142,6 +143,20 @@ export function acquireLeaseState(
   return { fence, holder: { token: fence.toString(), owner: request.owner, acquiredAt: now, expiresAt: now + request.ttlMs, depth: 0 } };
 }
 
+/** Why taking the lease now ends the previous holder's runs (see {@link RunRecord.endReason}). */
+export type TakeoverReason = NonNullable<RunRecord['endReason']>;
+
+/**
+ * Whether a top-level acquisition at `now` takes the lease over from a holder that never
+ * released it, and why: its lease expired, or `holderIsDead` (its process is gone). Undefined
+ * when the lease is free or the holder is live (the acquisition is then refused).
+ */
+export function takeoverReason(state: LeaseState, now: number, holderIsDead: boolean): TakeoverReason | undefined {
+  if (state.holder === undefined) return undefined;
+  if (!isLive(state, now)) return 'lease-expired';
+  return holderIsDead ? 'holder-died' : undefined;
+}
+
 /** Decide a heartbeat. @throws LeaseLostError when the token is not live. */
 export function renewLeaseState(accountId: string, state: LeaseState, token: string, ttlMs: number, now: number): LeaseState {
   checkTtl(ttlMs);
@@ -193,4 +208,25 @@ export function decodeCursor(cursor: string): string[] {
     // fall through
   }
   throw invalidInput('the paging cursor is not one this store issued');
+}
+
+/**
+ * Refuse a schema written by a newer release, before anything is written to it: this release
+ * would not know its tables and could corrupt them. `stamp` is the `schema_version` row as read.
+ *
+ * @throws ConfigError naming the schema version and, when recorded, the release that wrote it.
+ */
+export function assertSchemaNotNewer(stamp: Record<string, unknown> | undefined, latest: number, where: { setting: string; name: string }): void {
+  const version = Number(stamp?.version ?? 0);
+  if (!(version > latest)) return;
+  const writer = typeof stamp?.package_version === 'string' ? `, cliniko-tradify ${stamp.package_version}` : '';
+  throw new ConfigError(
+    where.setting,
+    `${where.name} was written by a newer release (schema version ${version}${writer}); cliniko-tradify ${VERSION} reads schema versions up to ${latest}. Nothing was changed: upgrade cliniko-tradify to use it.`,
+  );
+}
+
+/** Whether some destination's delivery of the incident's alert failed (it is to be sent again). */
+export function isUndelivered(incident: AlertIncident): boolean {
+  return Object.values(incident.deliveries ?? {}).some((d) => d.status === 'failed');
 }

@@ -6,9 +6,12 @@
  */
 
 import { ClinikoTradifyError } from '../core/errors.js';
+import { rejectUnknownOptions } from '../core/options.js';
+import { MEMORY_STORE_OPTION_SHAPE } from './option-shapes.js';
 import type {
   AcquireLeaseOptions,
   AlertIncident,
+  IncidentListFilter,
   AuditEntry,
   AuditListOptions,
   DeadLetter,
@@ -51,10 +54,12 @@ import {
   pageLimit,
   releaseLeaseState,
   renewLeaseState,
+  takeoverReason,
   throwIfAborted,
   timestampMs,
   toLease,
   validatePageCommit,
+  isUndelivered,
   type LeaseState,
 } from './common.js';
 
@@ -119,7 +124,9 @@ export class MemoryStateStore implements StateStore {
   #seq = 0;
   #closed = false;
 
+  /** @throws ConfigError for an unknown option, naming the nearest valid one. */
   constructor(options: MemoryStateStoreOptions = {}) {
+    rejectUnknownOptions(options, MEMORY_STORE_OPTION_SHAPE, { owner: 'MemoryStateStore' });
     this.#clock = options.clock ?? Date.now;
   }
 
@@ -158,7 +165,16 @@ export class MemoryStateStore implements StateStore {
 
   async acquireLease(accountId: string, options: AcquireLeaseOptions): Promise<Lease> {
     const data = this.#account(accountId, options.signal);
-    data.lease = acquireLeaseState(accountId, data.lease, options, this.#clock());
+    const now = this.#clock();
+    const previous = data.lease;
+    data.lease = acquireLeaseState(accountId, previous, options, now);
+    const reason = options.reentrantToken === undefined ? takeoverReason(previous, now, false) : undefined;
+    if (reason) {
+      // Only a lease holder runs, so the runs still `running` are the expired holder's.
+      for (const { run } of data.runs.values()) {
+        if (run.status === 'running') Object.assign(run, { status: 'aborted', finishedAt: now, endReason: reason });
+      }
+    }
     return toLease(accountId, data.lease);
   }
 
@@ -533,6 +549,7 @@ export class MemoryStateStore implements StateStore {
       entry.run.status = result.status;
       entry.run.finishedAt = this.#clock();
       entry.run.summary = clone(result.summary);
+      entry.run.endReason = undefined;
       return clone(entry.run);
     },
     get: async (accountId: string, runId: string, options?: StoreCallOptions): Promise<RunRecord | undefined> => {
@@ -561,9 +578,10 @@ export class MemoryStateStore implements StateStore {
     put: async (accountId: string, incident: AlertIncident, options?: StoreCallOptions): Promise<void> => {
       this.#account(accountId, options?.signal).incidents.set(incident.fingerprint, clone(incident));
     },
-    list: async (accountId: string, filter?: { state?: 'open' | 'resolved' | undefined }, options?: StoreCallOptions): Promise<AlertIncident[]> =>
+    list: async (accountId: string, filter?: IncidentListFilter, options?: StoreCallOptions): Promise<AlertIncident[]> =>
       [...this.#account(accountId, options?.signal).incidents.values()]
         .filter((i) => filter?.state === undefined || i.state === filter.state)
+        .filter((i) => !filter?.undelivered || isUndelivered(i))
         .sort((a, b) => a.firstSeenAt - b.firstSeenAt)
         .map(clone),
   };

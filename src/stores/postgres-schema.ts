@@ -3,7 +3,7 @@
  * Append new entries; never edit a released one. `{schema}` is replaced by the quoted schema
  * name. Id columns use the "C" collation so `ORDER BY length(id), id` is numeric order for digit
  * ids whatever the database's locale. Columns hold ids, timestamps (epoch ms), field names,
- * reason codes and hashes only (DESIGN.md §4).
+ * reason codes and hashes only: never patient data (`docs/architecture.md#privacy-by-shape`).
  *
  * @internal
  * @module
@@ -105,5 +105,15 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     heartbeat_at bigint NOT NULL
   );
   CREATE INDEX worker_claims_by_heartbeat ON {schema}.worker_claims (heartbeat_at);
+  `,
+  // 3: why the store ended a run and the release that last migrated the schema;
+  // alert delivery per destination, so a failed delivery is sent again instead of counting as alerted
+  `
+  ALTER TABLE {schema}.runs ADD COLUMN end_reason text;
+  ALTER TABLE {schema}.schema_version ADD COLUMN package_version text;
+  ALTER TABLE {schema}.incidents ADD COLUMN alert jsonb;
+  ALTER TABLE {schema}.incidents ADD COLUMN deliveries jsonb;
+  ALTER TABLE {schema}.incidents ADD COLUMN undelivered boolean NOT NULL DEFAULT false;
+  CREATE INDEX incidents_undelivered ON {schema}.incidents (account_id, first_seen_at) WHERE undelivered;
   `,
 ];

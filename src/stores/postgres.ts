@@ -9,9 +9,12 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { ClinikoTradifyError, ConfigError, LeaseHeldError, LeaseLostError } from '../core/errors.js';
+import { rejectUnknownOptions } from '../core/options.js';
+import { POSTGRES_STORE_OPTION_SHAPE } from './option-shapes.js';
 import type {
   AcquireLeaseOptions,
   AlertIncident,
+  IncidentListFilter,
   AuditEntry,
   AuditListOptions,
   DeadLetter,
@@ -43,9 +46,10 @@ import type {
   StreamCursor,
   TradifyIndexEntry,
 } from '../sync/ports.js';
-import { decodeCursor, encodeCursor, invalidInput, pageLimit, throwIfAborted, timestampMs, validatePageCommit } from './common.js';
+import { assertSchemaNotNewer, decodeCursor, encodeCursor, invalidInput, isUndelivered, pageLimit, throwIfAborted, timestampMs, validatePageCommit } from './common.js';
 import { pageBySeq, rowMappers, type Row } from './rows.js';
 import { POSTGRES_MIGRATIONS } from './postgres-schema.js';
+import { VERSION } from '../version.js';
 
 /** Options of {@link PostgresStateStore}. Give `connectionString` or `pool`. */
 export interface PostgresStateStoreOptions {
@@ -122,11 +126,13 @@ const isSeqId = (id: string): boolean => /^\d{1,18}$/.test(id);
 /**
  * A {@link StateStore} in PostgreSQL: one database for many accounts, tables in their own schema,
  * migrations versioned in code and applied under an advisory lock (safe when many processes start
- * at once), and a real fenced lease per account — a row with a fencing token that only grows, an
- * owner and an expiry read against the database clock. Acquisition is one atomic UPSERT that only
- * succeeds when the lease is free or expired; {@link PostgresStateStore.commitPage} locks the lease
- * row (`FOR UPDATE`) and checks the token and expiry inside the page's transaction, so a worker
- * that lost its lease cannot commit and a takeover waits for an in-flight commit to finish.
+ * at once; a schema from a newer release is refused unchanged), and a real fenced lease per
+ * account — a row with a fencing token that only grows, an owner and an expiry read against the
+ * database clock. Acquisition is one transaction whose UPSERT only succeeds when the lease is free
+ * or expired, and which ends an expired holder's `running` runs as `aborted`;
+ * {@link PostgresStateStore.commitPage} locks the lease row (`FOR UPDATE`) and checks the token and
+ * expiry inside the page's transaction, so a worker that lost its lease cannot commit and a
+ * takeover waits for an in-flight commit to finish.
  *
  * @example
  * ```ts
@@ -145,6 +151,7 @@ export class PostgresStateStore implements StateStore {
 
   /** @throws ConfigError when neither a connection string nor a pool is given, or the schema name is not an identifier. */
   constructor(options: PostgresStateStoreOptions) {
+    rejectUnknownOptions(options, POSTGRES_STORE_OPTION_SHAPE, { owner: 'PostgresStateStore' });
     if (options?.pool === undefined && (typeof options?.connectionString !== 'string' || options.connectionString.length === 0)) {
       throw new ConfigError('connectionString', 'PostgresStateStore needs a `connectionString` or a `pool`.');
     }
@@ -162,6 +169,7 @@ export class PostgresStateStore implements StateStore {
    * serialises them and each applies only the versions still missing.
    *
    * @returns the schema version after migrating.
+   * @throws ConfigError when the schema was written by a newer release (nothing is changed).
    */
   async migrate(options?: StoreCallOptions): Promise<number> {
     throwIfAborted(options?.signal);
@@ -183,21 +191,33 @@ export class PostgresStateStore implements StateStore {
     return this.#ready;
   }
 
+  /**
+   * One transaction: the version is read and a newer one refused before any DDL (the refusal
+   * rolls back), then the missing migrations run and the release that ran them is recorded.
+   */
   async #runMigrations(): Promise<void> {
     await this.#transaction(async (client) => {
       await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [MIGRATION_LOCK_KEY]);
-      await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.#schema}`);
-      await client.query(`CREATE TABLE IF NOT EXISTS ${this.#schema}.schema_version (version integer NOT NULL)`);
-      const found = await client.query(`SELECT version FROM ${this.#schema}.schema_version`);
-      if (found.rowCount === 0) await client.query(`INSERT INTO ${this.#schema}.schema_version (version) VALUES (0)`);
-      let version = Number((found.rows[0] as Row | undefined)?.version ?? 0);
-      for (const [index, sql] of POSTGRES_MIGRATIONS.entries()) {
-        if (index + 1 <= version) continue;
-        await client.query(sql.replaceAll('{schema}', this.#schema));
-        version = index + 1;
-        await client.query(`UPDATE ${this.#schema}.schema_version SET version = $1`, [version]);
+      const stamp = await this.#readSchemaStamp(client);
+      assertSchemaNotNewer(stamp, POSTGRES_MIGRATIONS.length, { setting: 'schema', name: `The PostgreSQL schema ${this.#schema}` });
+      if (!stamp) {
+        await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.#schema}`);
+        await client.query(`CREATE TABLE IF NOT EXISTS ${this.#schema}.schema_version (version integer NOT NULL)`);
+        await client.query(`INSERT INTO ${this.#schema}.schema_version (version) VALUES (0)`);
+      }
+      const from = Number(stamp?.version ?? 0);
+      for (const sql of POSTGRES_MIGRATIONS.slice(from)) await client.query(sql.replaceAll('{schema}', this.#schema));
+      if (from < POSTGRES_MIGRATIONS.length) {
+        await client.query(`UPDATE ${this.#schema}.schema_version SET version = $1, package_version = $2`, [POSTGRES_MIGRATIONS.length, VERSION]);
       }
     });
+  }
+
+  /** The `schema_version` row (all its columns, whatever release made them), or undefined before the first migration. */
+  async #readSchemaStamp(client: pg.PoolClient): Promise<Row | undefined> {
+    const table = await client.query('SELECT to_regclass($1) IS NOT NULL AS present', [`${this.#schema}.schema_version`]);
+    if ((table.rows[0] as Row | undefined)?.present !== true) return undefined;
+    return (await client.query(`SELECT * FROM ${this.#schema}.schema_version`)).rows[0] as Row | undefined;
   }
 
   async #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -239,19 +259,29 @@ export class PostgresStateStore implements StateStore {
     checkTtl(options.ttlMs);
     if (typeof options.owner !== 'string' || options.owner.length === 0) throw invalidInput('owner must be a non-empty string');
     if (options.reentrantToken !== undefined) return this.#reenter(accountId, options.reentrantToken, options.ttlMs, options.signal);
-    // One atomic statement: insert the first lease, or take over a free or expired one with the next fence.
-    const rows = await this.#query(
-      `INSERT INTO {s}.leases AS l (account_id, fence, token, owner, acquired_at, expires_at, depth)
-       VALUES ($1, 1, '1', $2, ${NOW(4)}, ${NOW(4)} + $3::bigint, 0)
-       ON CONFLICT (account_id) DO UPDATE
-         SET fence = l.fence + 1, token = (l.fence + 1)::text, owner = excluded.owner,
-             acquired_at = excluded.acquired_at, expires_at = excluded.expires_at, depth = 0
-         WHERE l.token IS NULL OR l.expires_at <= excluded.acquired_at
-       RETURNING *`,
-      [accountId, options.owner, Math.ceil(options.ttlMs), this.#now()],
-      options.signal,
-    );
-    if (rows[0]) return toLease(rows[0]);
+    await this.#use(options.signal);
+    const lease = await this.#transaction(async (client) => {
+      const q = (sql: string, params: unknown[]) => this.#query(sql, params, undefined, client);
+      // Lock the current row so the holder seen here is the one taken over.
+      const [previous] = await q('SELECT token FROM {s}.leases WHERE account_id = $1 FOR UPDATE', [accountId]);
+      // Insert the first lease, or take over a free or expired one with the next fence.
+      const [row] = await q(
+        `INSERT INTO {s}.leases AS l (account_id, fence, token, owner, acquired_at, expires_at, depth)
+         VALUES ($1, 1, '1', $2, ${NOW(4)}, ${NOW(4)} + $3::bigint, 0)
+         ON CONFLICT (account_id) DO UPDATE
+           SET fence = l.fence + 1, token = (l.fence + 1)::text, owner = excluded.owner,
+               acquired_at = excluded.acquired_at, expires_at = excluded.expires_at, depth = 0
+           WHERE l.token IS NULL OR l.expires_at <= excluded.acquired_at
+         RETURNING *`,
+        [accountId, options.owner, Math.ceil(options.ttlMs), this.#now()],
+      );
+      // A holder that never released its lease let it expire: only a holder runs, so its `running` runs are dead.
+      if (row && previous && previous.token !== null) {
+        await q(`UPDATE {s}.runs SET status = 'aborted', finished_at = $2, end_reason = 'lease-expired' WHERE account_id = $1 AND status = 'running'`, [accountId, row.acquired_at]);
+      }
+      return row && toLease(row);
+    });
+    if (lease) return lease;
     const holder = await this.getLease(accountId);
     throw new LeaseHeldError(accountId, holder?.owner, holder ? new Date(holder.expiresAt).toISOString() : undefined);
   }
@@ -718,7 +748,7 @@ export class PostgresStateStore implements StateStore {
       options?: StoreCallOptions,
     ): Promise<RunRecord | undefined> => {
       const rows = await this.#query(
-        `UPDATE {s}.runs SET status = $1, finished_at = ${NOW(2)}, summary = $3::jsonb WHERE account_id = $4 AND id = $5 RETURNING *`,
+        `UPDATE {s}.runs SET status = $1, finished_at = ${NOW(2)}, summary = $3::jsonb, end_reason = NULL WHERE account_id = $4 AND id = $5 RETURNING *`,
         [result.status, this.#now(), jsonParam(result.summary), accountId, runId],
         options?.signal,
       );
@@ -751,17 +781,30 @@ export class PostgresStateStore implements StateStore {
     },
     put: async (accountId: string, i: AlertIncident, options?: StoreCallOptions): Promise<void> => {
       await this.#query(
-        `INSERT INTO {s}.incidents (account_id, fingerprint, first_seen_at, last_seen_at, last_alerted_at, count, state) VALUES ($1, $2, $3, $4, $5, $6, $7)
+        `INSERT INTO {s}.incidents (account_id, fingerprint, first_seen_at, last_seen_at, last_alerted_at, count, state, alert, deliveries, undelivered)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10)
          ON CONFLICT (account_id, fingerprint) DO UPDATE SET first_seen_at = excluded.first_seen_at, last_seen_at = excluded.last_seen_at,
-           last_alerted_at = excluded.last_alerted_at, count = excluded.count, state = excluded.state`,
-        [accountId, i.fingerprint, i.firstSeenAt, i.lastSeenAt, i.lastAlertedAt ?? null, i.count, i.state],
+           last_alerted_at = excluded.last_alerted_at, count = excluded.count, state = excluded.state,
+           alert = excluded.alert, deliveries = excluded.deliveries, undelivered = excluded.undelivered`,
+        [
+          accountId,
+          i.fingerprint,
+          i.firstSeenAt,
+          i.lastSeenAt,
+          i.lastAlertedAt ?? null,
+          i.count,
+          i.state,
+          jsonParam(i.alert),
+          jsonParam(i.deliveries),
+          isUndelivered(i),
+        ],
         options?.signal,
       );
     },
-    list: async (accountId: string, filter?: { state?: 'open' | 'resolved' | undefined }, options?: StoreCallOptions): Promise<AlertIncident[]> => {
+    list: async (accountId: string, filter?: IncidentListFilter, options?: StoreCallOptions): Promise<AlertIncident[]> => {
       const rows = await this.#query(
-        'SELECT * FROM {s}.incidents WHERE account_id = $1 AND ($2::text IS NULL OR state = $2) ORDER BY first_seen_at, fingerprint',
-        [accountId, filter?.state ?? null],
+        'SELECT * FROM {s}.incidents WHERE account_id = $1 AND ($2::text IS NULL OR state = $2) AND (NOT $3::boolean OR undelivered) ORDER BY first_seen_at, fingerprint',
+        [accountId, filter?.state ?? null, filter?.undelivered === true],
         options?.signal,
       );
       return rows.map(toIncident);

@@ -7,6 +7,8 @@
  * @module
  */
 import type {
+  Alert,
+  AlertDelivery,
   AlertIncident,
   AuditEntry,
   DeadLetter,
@@ -80,8 +82,8 @@ function toLink(r: Row): LinkRecord {
   };
 }
 
-function toIncident(r: Row): AlertIncident {
-  return {
+function toIncident(r: Row, decode: ColumnDecoding): AlertIncident {
+  const incident: AlertIncident = {
     fingerprint: String(r.fingerprint),
     firstSeenAt: Number(r.first_seen_at),
     lastSeenAt: Number(r.last_seen_at),
@@ -89,13 +91,16 @@ function toIncident(r: Row): AlertIncident {
     count: Number(r.count),
     state: r.state as AlertIncident['state'],
   };
+  if (r.alert !== null && r.alert !== undefined) incident.alert = decode.json<Alert | undefined>(r.alert, undefined);
+  if (r.deliveries !== null && r.deliveries !== undefined) incident.deliveries = decode.json<Record<string, AlertDelivery>>(r.deliveries, {});
+  return incident;
 }
 
 /** The mappers for a database that decodes JSON and booleans as `decode` says. */
 export function rowMappers(decode: ColumnDecoding): RowMappers {
   return {
     toLink,
-    toIncident,
+    toIncident: (r) => toIncident(r, decode),
     toDeadLetter: (r) => ({
       id: String(r.id),
       accountId: String(r.account_id),
@@ -147,6 +152,7 @@ export function rowMappers(decode: ColumnDecoding): RowMappers {
       startedAt: Number(r.started_at),
       finishedAt: num(r.finished_at),
       summary: decode.json<Record<string, JsonValue> | undefined>(r.summary, undefined),
+      endReason: str(r.end_reason) as RunRecord['endReason'],
     }),
     toStaging: (r) => {
       const row: StagingRow = {

@@ -1,7 +1,7 @@
 /**
  * The SQLite schema as ordered migrations: entry n brings the file to version n + 1.
  * Append new entries; never edit a released one. Columns hold ids, timestamps, field names,
- * reason codes and hashes only (DESIGN.md §4).
+ * reason codes and hashes only: never patient data (`docs/architecture.md#privacy-by-shape`).
  *
  * @internal
  * @module
@@ -97,5 +97,15 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   DROP INDEX staging_by_key;
   CREATE INDEX staging_by_key_in_order ON staging (account_id, run_id, side, kind, key, id_len, id);
   CREATE INDEX links_by_cliniko ON links (account_id, kind, cliniko_id, seq);
+  `,
+  // 3: why the store ended a run and the release that last migrated the schema;
+  // alert delivery per destination, so a failed delivery is sent again instead of counting as alerted
+  `
+  ALTER TABLE runs ADD COLUMN end_reason TEXT;
+  ALTER TABLE schema_version ADD COLUMN package_version TEXT;
+  ALTER TABLE incidents ADD COLUMN alert TEXT;
+  ALTER TABLE incidents ADD COLUMN deliveries TEXT;
+  ALTER TABLE incidents ADD COLUMN undelivered INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX incidents_undelivered ON incidents (account_id, first_seen_at) WHERE undelivered = 1;
   `,
 ];

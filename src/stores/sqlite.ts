@@ -5,13 +5,16 @@
  * @module
  */
 
-import { closeSync, chmodSync, existsSync, openSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { ClinikoTradifyError } from '../core/errors.js';
+import { rejectUnknownOptions } from '../core/options.js';
+import { SQLITE_STORE_OPTION_SHAPE } from './option-shapes.js';
 import type {
   AcquireLeaseOptions,
   AlertIncident,
+  IncidentListFilter,
   AuditEntry,
   AuditListOptions,
   DeadLetter,
@@ -46,6 +49,7 @@ import type {
 import {
   acquireLeaseState,
   assertLeaseLive,
+  assertSchemaNotNewer,
   decodeCursor,
   encodeCursor,
   isDeadLocalOwner,
@@ -55,16 +59,26 @@ import {
   renewLeaseState,
   throwIfAborted,
   timestampMs,
+  takeoverReason,
   toLease,
   validatePageCommit,
+  isUndelivered,
   type LeaseState,
+  type TakeoverReason,
 } from './common.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
+import { checkStateFile, makeStateFilesPrivate, refuseStatePath } from './sqlite-file.js';
+import { VERSION } from '../version.js';
 import { pageBySeq, rowMappers, type Row } from './rows.js';
 
 /** Options of {@link SqliteStateStore}. */
 export interface SqliteStateStoreOptions {
-  /** The database file (created with mode 0600), or `':memory:'`. */
+  /**
+   * The database file, or `':memory:'`. It must be a regular file or not exist yet (it is then
+   * created with mode 0600); a symbolic link, a device, a FIFO or a directory is refused, and
+   * so is a side file (`-wal`, `-shm`, `-journal`) of any of those kinds. An existing file is
+   * made 0600 once it has been checked.
+   */
   path: string;
   /**
    * Epoch-ms clock for lease expiry and store timestamps.
@@ -88,18 +102,92 @@ const idsJson = (ids: readonly string[]): string => JSON.stringify(ids);
 /** JSON columns are text; booleans are 0/1. */
 const { toLink, toDeadLetter, toReview, toAudit, toRun, toIncident, toStaging, toIndexEntry, toCursor } = rowMappers({ json: parse, bool: (value) => value === 1 });
 
-/** Create the file with mode 0600 before SQLite does (SQLite gives its WAL files the same mode). */
-function createPrivateFile(path: string): void {
-  if (path === ':memory:' || path.startsWith('file:')) return;
-  if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
-  chmodSync(path, 0o600);
+/** A path naming a file on disk (not an in-memory database or a URI). */
+const isFilePath = (path: string): boolean => path !== ':memory:' && !path.startsWith('file:');
+
+/**
+ * The `schema_version` row, read without writing anything (no DDL, no journal-mode change).
+ *
+ * @throws ConfigError when the file is not a SQLite database.
+ */
+function readSchemaStamp(db: Db, path: string): Row | undefined {
+  try {
+    const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").get();
+    return exists ? (db.prepare('SELECT * FROM schema_version').get() as Row | undefined) : undefined;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'SQLITE_NOTADB') throw refuseStatePath(path, 'is not a SQLite database');
+    throw error;
+  }
+}
+
+const stateFile = (path: string) => ({ setting: 'path', name: `The state file ${path}` });
+
+/**
+ * Check the schema through a read-only connection. Used when a WAL file is present: the last
+ * read-write connection to close would checkpoint that WAL into the file, which must not happen
+ * to a file from a newer release.
+ */
+function assertSchemaKnownReadOnly(path: string, timeout: number): void {
+  const reader = new Database(path, { readonly: true, fileMustExist: true, timeout });
+  try {
+    assertSchemaNotNewer(readSchemaStamp(reader, path), SQLITE_MIGRATIONS.length, stateFile(path));
+  } finally {
+    reader.close();
+  }
+}
+
+/**
+ * Bring the file to the latest schema in one transaction, recording which release did it. The
+ * version is checked again inside the transaction, before any DDL, in case another process
+ * upgraded the file since it was opened.
+ */
+function migrate(db: Db, path: string): void {
+  const run = db.transaction(() => {
+    const stamp = readSchemaStamp(db, path);
+    assertSchemaNotNewer(stamp, SQLITE_MIGRATIONS.length, stateFile(path));
+    if (!stamp) {
+      db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+      db.prepare('INSERT INTO schema_version (version) VALUES (0)').run();
+    }
+    const from = Number(stamp?.version ?? 0);
+    for (const sql of SQLITE_MIGRATIONS.slice(from)) db.exec(sql);
+    if (from < SQLITE_MIGRATIONS.length) db.prepare('UPDATE schema_version SET version = ?, package_version = ?').run(SQLITE_MIGRATIONS.length, VERSION);
+  });
+  run.immediate();
+}
+
+/**
+ * Open the file in the order that changes nothing that should not be changed: its kind is checked
+ * before SQLite opens it, its schema version is read before anything is written, and only then
+ * is its mode set, WAL turned on and the schema migrated.
+ */
+function openChecked(path: string, busyTimeoutMs: number): Db {
+  const timeout = Math.max(0, Math.floor(busyTimeoutMs));
+  if (isFilePath(path)) {
+    checkStateFile(path);
+    if (existsSync(`${path}-wal`)) assertSchemaKnownReadOnly(path, timeout);
+  }
+  const db = new Database(path);
+  try {
+    db.pragma(`busy_timeout = ${timeout}`);
+    assertSchemaNotNewer(readSchemaStamp(db, path), SQLITE_MIGRATIONS.length, stateFile(path));
+    if (isFilePath(path)) makeStateFilesPrivate(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    migrate(db, path);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
 }
 
 /**
  * A {@link StateStore} in a SQLite file: WAL journal, `busy_timeout`, schema migrations
- * versioned in code (`schema_version` table), one transaction per {@link StateStore.commitPage},
- * file mode 0600. It frees a lease held by a process on this host that has died (the owner
- * string's `host:pid`). It stores ids, timestamps, field names, reason codes and hashes only.
+ * versioned in code (`schema_version` table; a file from a newer release is refused unchanged),
+ * one transaction per {@link StateStore.commitPage}, file mode 0600. It frees a lease held by a
+ * process on this host that has died (the owner string's `host:pid`) and ends that holder's
+ * runs. It stores ids, timestamps, field names, reason codes and hashes only.
  *
  * @example
  * ```ts
@@ -111,17 +199,18 @@ export class SqliteStateStore implements StateStore {
   readonly #db: Db;
   readonly #clock: () => number;
 
+  /**
+   * @throws ConfigError when the path (or a side file) is not a regular file or absent, is a
+   * symbolic link, is not a SQLite database, or was written by a newer release; nothing is
+   * changed then.
+   */
   constructor(options: SqliteStateStoreOptions) {
+    rejectUnknownOptions(options, SQLITE_STORE_OPTION_SHAPE, { owner: 'SqliteStateStore' });
     if (typeof options?.path !== 'string' || options.path.length === 0) {
       throw new ClinikoTradifyError('config_invalid', 'SqliteStateStore needs a `path` (a file name, or ":memory:").');
     }
     this.#clock = options.clock ?? Date.now;
-    createPrivateFile(options.path);
-    this.#db = cacheStatements(new Database(options.path));
-    this.#db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000))}`);
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma('synchronous = NORMAL');
-    this.#migrate();
+    this.#db = cacheStatements(openChecked(options.path, options.busyTimeoutMs ?? 5_000));
   }
 
   /** The schema version the file is at (for diagnostics and tests). */
@@ -132,22 +221,6 @@ export class SqliteStateStore implements StateStore {
   /** The journal mode SQLite reports, `'wal'` once open. */
   journalMode(): string {
     return String(this.#db.pragma('journal_mode', { simple: true }));
-  }
-
-  #migrate(): void {
-    const run = this.#db.transaction(() => {
-      this.#db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
-      const row = this.#db.prepare('SELECT version FROM schema_version').get() as Row | undefined;
-      if (!row) this.#db.prepare('INSERT INTO schema_version (version) VALUES (0)').run();
-      let version = Number(row?.version ?? 0);
-      for (const [index, sql] of SQLITE_MIGRATIONS.entries()) {
-        if (index + 1 <= version) continue;
-        this.#db.exec(sql);
-        version = index + 1;
-        this.#db.prepare('UPDATE schema_version SET version = ?').run(version);
-      }
-    });
-    run.immediate();
   }
 
   #use(signal?: AbortSignal): Db {
@@ -192,9 +265,17 @@ export class SqliteStateStore implements StateStore {
 
   async acquireLease(accountId: string, options: AcquireLeaseOptions): Promise<Lease> {
     return this.#leaseTransaction(accountId, options.signal, (current, now) => {
-      const state = acquireLeaseState(accountId, current, options, now, isDeadLocalOwner);
+      const holderDied = current.holder !== undefined && isDeadLocalOwner(current.holder.owner);
+      const state = acquireLeaseState(accountId, current, options, now, () => holderDied);
+      const reason = options.reentrantToken === undefined ? takeoverReason(current, now, holderDied) : undefined;
+      if (reason) this.#abortRunningRuns(accountId, reason, now);
       return { state, result: toLease(accountId, state) };
     });
+  }
+
+  /** End the runs a dead lease holder left `running` (called inside the takeover's transaction). */
+  #abortRunningRuns(accountId: string, reason: TakeoverReason, now: number): void {
+    this.#db.prepare(`UPDATE runs SET status = 'aborted', finished_at = ?, end_reason = ? WHERE account_id = ? AND status = 'running'`).run(now, reason, accountId);
   }
 
   async renewLease(accountId: string, token: string, ttlMs: number, options?: StoreCallOptions): Promise<Lease> {
@@ -569,7 +650,7 @@ export class SqliteStateStore implements StateStore {
       options?: StoreCallOptions,
     ): Promise<RunRecord | undefined> => {
       const db = this.#use(options?.signal);
-      db.prepare('UPDATE runs SET status = ?, finished_at = ?, summary = ? WHERE account_id = ? AND id = ?').run(
+      db.prepare('UPDATE runs SET status = ?, finished_at = ?, summary = ?, end_reason = NULL WHERE account_id = ? AND id = ?').run(
         result.status,
         this.#clock(),
         json(result.summary),
@@ -610,15 +691,26 @@ export class SqliteStateStore implements StateStore {
     put: async (accountId: string, i: AlertIncident, options?: StoreCallOptions): Promise<void> => {
       this.#use(options?.signal)
         .prepare(
-          `INSERT OR REPLACE INTO incidents (account_id, fingerprint, first_seen_at, last_seen_at, last_alerted_at, count, state)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT OR REPLACE INTO incidents (account_id, fingerprint, first_seen_at, last_seen_at, last_alerted_at, count, state, alert, deliveries, undelivered)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(accountId, i.fingerprint, i.firstSeenAt, i.lastSeenAt, i.lastAlertedAt ?? null, i.count, i.state);
+        .run(
+          accountId,
+          i.fingerprint,
+          i.firstSeenAt,
+          i.lastSeenAt,
+          i.lastAlertedAt ?? null,
+          i.count,
+          i.state,
+          i.alert ? JSON.stringify(i.alert) : null,
+          i.deliveries ? JSON.stringify(i.deliveries) : null,
+          isUndelivered(i) ? 1 : 0,
+        );
     },
-    list: async (accountId: string, filter?: { state?: 'open' | 'resolved' | undefined }, options?: StoreCallOptions): Promise<AlertIncident[]> => {
+    list: async (accountId: string, filter?: IncidentListFilter, options?: StoreCallOptions): Promise<AlertIncident[]> => {
       const rows = this.#use(options?.signal)
-        .prepare('SELECT * FROM incidents WHERE account_id = ? AND (? IS NULL OR state = ?) ORDER BY first_seen_at, fingerprint')
-        .all(accountId, ...twice(filter?.state)) as Row[];
+        .prepare('SELECT * FROM incidents WHERE account_id = ? AND (? IS NULL OR state = ?) AND (? = 0 OR undelivered = 1) ORDER BY first_seen_at, fingerprint')
+        .all(accountId, ...twice(filter?.state), filter?.undelivered ? 1 : 0) as Row[];
       return rows.map(toIncident);
     },
   };

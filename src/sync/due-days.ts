@@ -1,5 +1,5 @@
 /**
- * The Tradify customer's `defaultInvoiceDueDays`, which sets an invoice's due date (DESIGN §5:
+ * The Tradify customer's `defaultInvoiceDueDays`, which sets an invoice's due date (due date =
  * issue date + the customer's due days, else the configured default). Kept per patient in the
  * store's hash table (a number, no personal data), learned from every customer we write and
  * from the `updatedSince` customer listing, so reading it costs no Tradify request.

@@ -8,9 +8,11 @@ import { ConfigError } from '../core/errors.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { defaultLogger, type Logger } from '../core/logger.js';
 import { DEFAULT_TIME_ZONE, isValidTimeZone, parseDuration } from '../core/dates.js';
+import { rejectUnknownOptions, type OptionShape } from '../core/options.js';
 import { resolveMappingConfig, type MappingConfig, type ResolvedMappingConfig } from '../mapping/config.js';
 import type { TradifyPort } from '../tradify/port.js';
 import type { Alerter, RetryPolicy, StateStore } from './ports.js';
+import { destinationOf } from '../alerts/delivery.js';
 import { ExponentialBackoffRetryPolicy } from './retry-policy.js';
 import type { ClinikoSourceClient } from './streams/source.js';
 
@@ -22,7 +24,7 @@ export interface SyncEngineOptions {
   tradify: TradifyPort;
   /** Where cursors, links, hashes, dead letters, reviews and the audit log live. */
   store: StateStore;
-  /** Mapping callbacks, filters, tables and policies. @defaultValue `{}` (DESIGN §5 defaults) */
+  /** Mapping callbacks, filters, tables and policies. @defaultValue `{}` (every mapping default) */
   mapping?: MappingConfig | undefined;
   /** Engine-level retry of whole records. @defaultValue `new ExponentialBackoffRetryPolicy()` */
   retryPolicy?: RetryPolicy | undefined;
@@ -80,6 +82,26 @@ export const ENGINE_DEFAULTS = Object.freeze({
   rates: Object.freeze({ cliniko: 190, tradify: 95 }),
 });
 
+/** The keys of {@link SyncEngineOptions}; `mapping` is checked by `resolveMappingConfig`. */
+const ENGINE_OPTION_SHAPE = {
+  cliniko: true,
+  tradify: true,
+  store: true,
+  mapping: true,
+  retryPolicy: true,
+  alerter: true,
+  logger: true,
+  timeZone: true,
+  accountId: true,
+  maxRunDuration: true,
+  initialSyncFrom: true,
+  clock: true,
+  leaseTtlMs: true,
+  lookbackSeconds: true,
+  readAhead: true,
+  rates: { cliniko: true, tradify: true },
+} as const satisfies OptionShape<SyncEngineOptions>;
+
 function requireObject(value: unknown, setting: string, fix: string): void {
   if (value === null || typeof value !== 'object') throw new ConfigError(setting, `SyncEngine option '${setting}' is required: ${fix}`);
 }
@@ -110,13 +132,20 @@ function resolveAccountId(value: string | undefined): string {
   return value;
 }
 
+/** The alerter, once its destination name is known to be usable as a key of delivery state. */
+function checkedAlerter(alerter: Alerter | undefined): Alerter | undefined {
+  if (alerter) destinationOf(alerter);
+  return alerter;
+}
+
 /**
  * Validates the options and fills in the defaults.
  *
- * @throws ConfigError naming the option and the fix.
+ * @throws ConfigError naming the option and the fix, or an unknown option and the nearest valid one.
  */
 export function resolveEngineOptions(options: SyncEngineOptions, defaultAlerter?: () => Alerter): ResolvedEngineOptions {
   requireObject(options, 'options', 'pass { cliniko, tradify, store }.');
+  rejectUnknownOptions(options, ENGINE_OPTION_SHAPE, { owner: 'SyncEngine' });
   requireObject(options.cliniko, 'cliniko', 'pass a ClinikoClient.');
   requireObject(options.tradify, 'tradify', 'pass an HttpTradifyClient or another TradifyPort.');
   requireObject(options.store, 'store', 'pass a MemoryStateStore or SqliteStateStore.');
@@ -131,7 +160,7 @@ export function resolveEngineOptions(options: SyncEngineOptions, defaultAlerter?
     store: options.store,
     mapping: resolveMappingConfig(options.mapping ?? {}),
     retryPolicy: options.retryPolicy ?? new ExponentialBackoffRetryPolicy(),
-    alerter: options.alerter ?? defaultAlerter?.(),
+    alerter: checkedAlerter(options.alerter ?? defaultAlerter?.()),
     logger: options.logger ?? defaultLogger,
     timeZone,
     accountId: resolveAccountId(options.accountId),

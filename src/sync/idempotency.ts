@@ -1,5 +1,5 @@
 /**
- * Idempotency keys for creates (DESIGN §6.4): a crash between a write and its checkpoint
+ * Idempotency keys for creates (`docs/architecture.md#idempotency-keys`): a crash between a write and its checkpoint
  * replays the same key, so the server returns the first record instead of a duplicate.
  *
  * @module

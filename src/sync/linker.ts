@@ -1,5 +1,5 @@
 /**
- * Linking a patient to a Tradify customer (DESIGN §6.3): the link table first, then the
+ * Linking a patient to a Tradify customer (`docs/architecture.md#linking`): the link table first, then the
  * customer holding our `externalReference`, then email — only when exactly one unlinked
  * customer without a `cliniko:` reference has it AND exactly one Cliniko patient has it.
  * Emails are matched against the engine's own normalised index (hashes in the store), never

@@ -3,7 +3,7 @@
  * the {@link RetryPolicy} (engine-level retries of whole records and pages), the
  * {@link Alerter} (telling a person) and the {@link Logger} (re-exported from core).
  *
- * Privacy (DESIGN.md §4): a state store holds ids, timestamps, field NAMES, reason codes,
+ * Privacy (`docs/architecture.md#privacy-by-shape`): a state store holds ids, timestamps, field NAMES, reason codes,
  * hashes and decimal amounts only — never names, emails, addresses, phone numbers or payloads.
  * Every type below is shaped so that nothing else fits naturally; keep it that way.
  *
@@ -360,6 +360,13 @@ export interface RunRecord {
   finishedAt: number | undefined;
   /** Counters and ids only (created, updated, requests, cursors…). */
   summary: Record<string, JsonValue> | undefined;
+  /**
+   * Set when the store itself ended the run (status `aborted`, `finishedAt` the moment it did):
+   * another process took the account's lease over because the run's lease expired
+   * (`'lease-expired'`) or, in a SQLite store, because its process on this host had died
+   * (`'holder-died'`). Undefined for a run that ended itself.
+   */
+  endReason?: 'lease-expired' | 'holder-died' | undefined;
 }
 
 /** Filters of {@link StateStore.runs}`.list`; newest first. */
@@ -371,6 +378,22 @@ export interface RunListOptions extends PageOptions {
 // ---------------------------------------------------------------------------------------------
 // Alert incidents
 
+/**
+ * How the alert of one incident fared at one destination (an alerter's `name`, never its URL).
+ * `'failed'`: the last attempt did not get through, so the alert is sent again on the next run.
+ */
+export interface AlertDelivery {
+  status: 'delivered' | 'failed';
+  /** Failed attempts since the last success. */
+  failures: number;
+  /** Epoch ms of the last attempt. */
+  lastAttemptAt: number;
+  /** Epoch ms of the last successful delivery, if any. */
+  deliveredAt: number | undefined;
+  /** Why the last attempt failed: an error code or error class name, never a message or a URL. */
+  errorCode: string | undefined;
+}
+
 /** Dedupe state of one alert fingerprint, so an unchanged problem is not re-alerted each run. */
 export interface AlertIncident {
   fingerprint: string;
@@ -378,11 +401,22 @@ export interface AlertIncident {
   firstSeenAt: number;
   /** Epoch ms. */
   lastSeenAt: number;
-  /** Epoch ms of the last notification sent, if any. */
+  /** Epoch ms of the last notification delivered (to any destination), if any. */
   lastAlertedAt: number | undefined;
   /** Times seen. */
   count: number;
   state: 'open' | 'resolved';
+  /** The incident's latest alert (ids and counts only), kept so an undelivered one can be sent later. */
+  alert?: Alert | undefined;
+  /** Delivery state per destination (an alerter's `name`), reset when a resolved incident reopens. */
+  deliveries?: Record<string, AlertDelivery> | undefined;
+}
+
+/** Filters of {@link StateStore.incidents}`.list`. */
+export interface IncidentListFilter {
+  state?: 'open' | 'resolved' | undefined;
+  /** Only incidents with at least one destination whose delivery `'failed'` (open or resolved). */
+  undelivered?: boolean | undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -485,7 +519,9 @@ export interface StateStore {
    *
    * Free or expired → a new lease with a token greater than any before. Held and live →
    * `LeaseHeldError` (even for the same owner), unless `reentrantToken` is the live token, which
-   * returns the same lease with `depth + 1`.
+   * returns the same lease with `depth + 1`. Taking over a lease that was never released (it
+   * expired, or its holder died) ends the account's `running` runs as `aborted`, in the same
+   * transaction: only a lease holder runs, so those runs belong to the dead holder.
    *
    * @throws LeaseHeldError when another holder's lease is live.
    * @throws LeaseLostError when `reentrantToken` is not the live token.
@@ -588,7 +624,7 @@ export interface StateStore {
   readonly runs: {
     /** Record a run as `running`. */
     start(accountId: string, run: { kind: string; id?: string | undefined }, options?: StoreCallOptions): Promise<RunRecord>;
-    /** Record its end. Returns `undefined` for an unknown id. */
+    /** Record its end (also over an `aborted` set at a takeover, clearing `endReason`). Returns `undefined` for an unknown id. */
     finish(
       accountId: string,
       runId: string,
@@ -605,9 +641,10 @@ export interface StateStore {
   /** Alert dedupe state. */
   readonly incidents: {
     get(accountId: string, fingerprint: string, options?: StoreCallOptions): Promise<AlertIncident | undefined>;
-    /** Insert or replace by fingerprint. */
+    /** Insert or replace by fingerprint (with its alert and per-destination delivery state). */
     put(accountId: string, incident: AlertIncident, options?: StoreCallOptions): Promise<void>;
-    list(accountId: string, filter?: { state?: 'open' | 'resolved' | undefined }, options?: StoreCallOptions): Promise<AlertIncident[]>;
+    /** Oldest `firstSeenAt` first. */
+    list(accountId: string, filter?: IncidentListFilter, options?: StoreCallOptions): Promise<AlertIncident[]>;
   };
 
   /** Saved dry runs. */
@@ -718,8 +755,19 @@ export interface Alert {
   at: string;
 }
 
-/** Sends alerts somewhere (console, a callback, a webhook…). */
+/**
+ * Sends alerts somewhere (console, a callback, a webhook…). For the engine's dedupe, a `notify`
+ * that resolves is a delivered alert and one that throws is a failed one, sent again next run.
+ */
 export interface Alerter {
-  /** Deliver one alert. Should not throw for delivery failures it can log instead. */
+  /**
+   * A stable name for where alerts go (letters, digits, `.`, `_`, `-`; at most 64), the key of
+   * the delivery state kept per incident. Never a URL or a secret. @defaultValue `'custom'`
+   */
+  readonly name?: string | undefined;
+  /**
+   * Deliver one alert. A custom alerter resolves once the alert got through and throws when it
+   * did not (the built-in ones tell the dedupe layer of a failure even when they only log it).
+   */
   notify(alert: Alert, options?: { signal?: AbortSignal | undefined }): Promise<void>;
 }

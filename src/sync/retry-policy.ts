@@ -6,6 +6,7 @@
  */
 
 import { isAbortError, isRateLimitError, isTransientError } from '../core/errors.js';
+import { rejectUnknownOptions, type OptionShape } from '../core/options.js';
 import type { RetryContext, RetryDecision, RetryPolicy } from './ports.js';
 
 /** Options of {@link ExponentialBackoffRetryPolicy}. */
@@ -42,6 +43,15 @@ export interface ExponentialBackoffRetryPolicyOptions {
   random?: (() => number) | undefined;
 }
 
+const RETRY_POLICY_SHAPE = {
+  maxAttempts: true,
+  baseDelayMs: true,
+  maxDelayMs: true,
+  maxElapsedMs: true,
+  isRetryable: true,
+  random: true,
+} as const satisfies OptionShape<ExponentialBackoffRetryPolicyOptions>;
+
 /**
  * Retry transient failures of whole records or pages with exponential backoff and full jitter:
  * the n-th retry waits a random time in `[0, min(maxDelayMs, baseDelayMs·2^(n-1)))`, or at least
@@ -64,7 +74,9 @@ export class ExponentialBackoffRetryPolicy implements RetryPolicy {
   readonly #isRetryable: (error: unknown) => boolean;
   readonly #random: () => number;
 
+  /** @throws ConfigError for an unknown option, naming the nearest valid one. */
   constructor(options: ExponentialBackoffRetryPolicyOptions = {}) {
+    rejectUnknownOptions(options, RETRY_POLICY_SHAPE, { owner: 'ExponentialBackoffRetryPolicy' });
     this.#maxAttempts = options.maxAttempts ?? 3;
     this.#baseDelayMs = options.baseDelayMs ?? 2_000;
     this.#maxDelayMs = options.maxDelayMs ?? 60_000;

@@ -1,5 +1,5 @@
 /**
- * Per-run alert aggregation (DESIGN §6.6): problems are counted during the run and sent as ONE
+ * Per-run alert aggregation (`docs/architecture.md#alerting`): problems are counted during the run and sent as ONE
  * alert per kind when it ends, with counts and a bounded sample of ids.
  *
  * @module
@@ -54,25 +54,32 @@ export class RunAlerts {
   /**
    * Sends every aggregated alert, not repeating a problem the account was already alerted about
    * while it stays unchanged (incidents in the store), and resolves the run kinds' incidents that
-   * did not come back, so a problem that returns alerts again. A failing alerter is logged,
-   * never thrown.
+   * did not come back, so a problem that returns alerts again. When every alert got through,
+   * also sends the account's earlier alerts whose delivery failed. A failed delivery is recorded
+   * and logged once per incident, never thrown, whatever the alerter's `throwOnFailure`.
    */
   async flush(alerter: Alerter | undefined, store: Pick<StateStore, 'incidents'>, logger: Logger, accountId: string, runId: string, at: string, signal?: AbortSignal): Promise<Alert[]> {
     const alerts = this.build(accountId, runId, at);
     if (!alerter) return alerts;
-    const deduper = new DedupingAlerter({ alerter, store, clock: { now: () => Date.parse(at) } });
-    for (const alert of alerts) {
-      try {
-        await deduper.notify(alert, { signal });
-      } catch {
-        logger.warn('alerter failed to deliver an alert', { kind: alert.kind, runId });
-      }
-    }
+    const deduper = new DedupingAlerter({ alerter, store, logger, clock: { now: () => Date.parse(at) } });
+    const allDelivered = await sendAll(deduper, alerts, logger, runId, signal);
     await deduper
       .resolveAbsent(accountId, alerts.map((a) => a.fingerprint), { kinds: RUN_ALERT_KINDS, signal })
       .catch(() => logger.warn('could not resolve old alert incidents', { runId }));
+    // a destination that just failed is still down: the earlier alerts wait for the next run
+    if (allDelivered) await deduper.retryUndelivered(accountId, { signal }).catch(() => logger.warn('could not retry undelivered alerts', { runId }));
     return alerts;
   }
+}
+
+/** Sends each alert through the deduper; whether none failed to be delivered. */
+async function sendAll(deduper: DedupingAlerter, alerts: readonly Alert[], logger: Logger, runId: string, signal: AbortSignal | undefined): Promise<boolean> {
+  let allDelivered = true;
+  for (const alert of alerts) {
+    const result = await deduper.send(alert, { signal }).catch(() => logger.warn('could not record an alert incident', { kind: alert.kind, runId }));
+    if (result?.status === 'failed') allDelivered = false;
+  }
+  return allDelivered;
 }
 
 /** The kinds a sync run raises (reconciliation manages its own incidents). */

@@ -1,5 +1,5 @@
 /**
- * The settle sweep (DESIGN §5 approval policy `'settled'`): an Open invoice stays an editable
+ * The settle sweep (approval policy `'settled'`, `docs/architecture.md#approval-policy`): an Open invoice stays an editable
  * draft until unchanged for `settleAfter`. Nothing in Cliniko changes when that time passes,
  * so each run looks at OUR drafts in Tradify and re-plans those whose last Cliniko change is
  * older than `settleAfter` (kept in the store), approving them by the injected clock.
@@ -17,7 +17,7 @@ import { TargetDownError, isTargetDown } from './writer.js';
 async function linkedDrafts(run: RunContext): Promise<string[]> {
   const { tradify, store } = run.options;
   const ids: string[] = [];
-  for await (const page of tradify.invoices.list({ status: 'draft', signal: run.signal }).pages()) {
+  for await (const page of tradify.invoices.list({ status: 'draft', signal: run.signal, onUnreadable: run.unreadable.report }).pages()) {
     for (const invoice of page) {
       if (!invoice.externalReference?.startsWith('cliniko:invoice:')) continue;
       const link = await store.links.getByTradifyId(run.accountId, 'invoice', invoice.id, { signal: run.signal });

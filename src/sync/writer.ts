@@ -1,5 +1,5 @@
 /**
- * Tradify writes with the engine-level retry on top of the HTTP layer's (DESIGN §4, §6.6):
+ * Tradify writes with the engine-level retry on top of the HTTP layer's (`docs/architecture.md#one-retry-layer`):
  * a transient failure is retried by the {@link RetryPolicy}; when the policy gives up, the
  * target is "down" and the run stops writing, keeping the work pending for the next run.
  *

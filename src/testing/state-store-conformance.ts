@@ -182,6 +182,38 @@ export function runStateStoreConformance(runner: ConformanceRunner, makeStore: S
       });
     });
 
+    describe('runs of a dead lease holder', () => {
+      test('taking over an expired lease ends the running runs as aborted, with when and why', async ({ store, advance, now }) => {
+        await acquire(store);
+        const done = await store.runs.start(ACCOUNT, { kind: 'sync', id: 'done' });
+        await store.runs.finish(ACCOUNT, done.id, { status: 'succeeded' });
+        const dead = await store.runs.start(ACCOUNT, { kind: 'sync', id: 'dead' });
+        const elsewhere = await store.runs.start(OTHER, { kind: 'sync', id: 'elsewhere' });
+        advance(TTL + 1);
+        await acquire(store, ACCOUNT, 'host:2:b');
+        const aborted = await store.runs.get(ACCOUNT, dead.id);
+        expect(aborted?.status).toBe('aborted');
+        expect(aborted?.finishedAt).toBe(now());
+        expect(aborted?.endReason).toBe('lease-expired');
+        expect((await store.runs.list(ACCOUNT, { status: 'running' })).items).toHaveLength(0);
+        expect((await store.runs.get(ACCOUNT, done.id))?.status).toBe('succeeded');
+        expect((await store.runs.get(ACCOUNT, done.id))?.endReason).toBeUndefined();
+        expect((await store.runs.get(OTHER, elsewhere.id))?.status).toBe('running');
+      });
+
+      test('a refused acquisition, a re-entry and a nested release leave the holder’s run running', async ({ store, advance }) => {
+        const lease = await acquire(store);
+        const run = await store.runs.start(ACCOUNT, { kind: 'sync' });
+        await expectRejects(acquire(store, ACCOUNT, 'host:2:b'), 'LeaseHeldError');
+        await store.acquireLease(ACCOUNT, { owner: 'host:1:a', ttlMs: TTL, reentrantToken: lease.token });
+        await store.releaseLease(ACCOUNT, lease.token);
+        advance(TTL - 1);
+        await store.renewLease(ACCOUNT, lease.token, TTL);
+        expect((await store.runs.get(ACCOUNT, run.id))?.status).toBe('running');
+        expect((await store.runs.get(ACCOUNT, run.id))?.endReason).toBeUndefined();
+      });
+    });
+
     describe('commitPage', () => {
       test('is all or nothing: one bad element leaves the store untouched', async ({ store }) => {
         const { token } = await acquire(store);
@@ -455,6 +487,36 @@ export function runStateStoreConformance(runner: ConformanceRunner, makeStore: S
         expect((await store.incidents.list(ACCOUNT, { state: 'open' })).map((i) => i.fingerprint)).toEqual(['dl:schema']);
         expect((await store.incidents.get(ACCOUNT, 'outage'))?.lastAlertedAt).toBeUndefined();
         expect(await store.incidents.list(ACCOUNT)).toHaveLength(2);
+      });
+
+      test('incidents keep their alert and per-destination delivery, and list the undelivered ones', async ({ store }) => {
+        const alert = {
+          kind: 'outage' as const,
+          severity: 'critical' as const,
+          accountId: ACCOUNT,
+          summary: '1 outage problem in this run (target-down: 1)',
+          counts: { total: 1, 'target-down': 1 },
+          recordIds: ['1390710863102485699'],
+          fingerprint: 'outage:1',
+          runId: 'r1',
+          at: '2026-01-15T00:00:00.000Z',
+        };
+        const failed = { status: 'failed' as const, failures: 2, lastAttemptAt: 9, deliveredAt: undefined, errorCode: 'server_error' };
+        const delivered = { status: 'delivered' as const, failures: 0, lastAttemptAt: 8, deliveredAt: 8, errorCode: undefined };
+        const base = { firstSeenAt: 1, lastSeenAt: 9, lastAlertedAt: 8, count: 2, state: 'open' as const };
+        await store.incidents.put(ACCOUNT, { ...base, fingerprint: 'outage:1', alert, deliveries: { webhook: failed, console: delivered } });
+        await store.incidents.put(ACCOUNT, { ...base, fingerprint: 'reviews:1', firstSeenAt: 2, alert: { ...alert, kind: 'reviews', fingerprint: 'reviews:1' }, deliveries: { webhook: delivered } });
+        await store.incidents.put(ACCOUNT, { ...base, fingerprint: 'dl:old', firstSeenAt: 3, state: 'resolved', deliveries: { pager: failed } });
+        await store.incidents.put(OTHER, { ...base, fingerprint: 'outage:9', deliveries: { webhook: failed } });
+        const kept = await store.incidents.get(ACCOUNT, 'outage:1');
+        expect(kept?.alert).toEqual(alert);
+        expect(kept?.deliveries).toEqual({ webhook: failed, console: delivered });
+        expect((await store.incidents.list(ACCOUNT, { undelivered: true })).map((i) => i.fingerprint)).toEqual(['outage:1', 'dl:old']);
+        expect((await store.incidents.list(ACCOUNT, { undelivered: true, state: 'open' })).map((i) => i.fingerprint)).toEqual(['outage:1']);
+        await store.incidents.put(ACCOUNT, { ...kept!, deliveries: { webhook: delivered, console: delivered } });
+        expect((await store.incidents.list(ACCOUNT, { undelivered: true })).map((i) => i.fingerprint)).toEqual(['dl:old']);
+        expect((await store.incidents.get(ACCOUNT, 'outage:1'))?.deliveries).toEqual({ webhook: delivered, console: delivered });
+        expect(await store.incidents.list(ACCOUNT)).toHaveLength(3);
       });
 
       test('plans save, load and delete', async ({ store }) => {

@@ -1,6 +1,6 @@
 /**
  * `HttpTradifyClient`: the library's `TradifyPort` over the assumed HTTP contract
- * (tradify-api.md §9 plus DESIGN.md §1), built on the core HTTP layer (pacing per key, the
+ * (`docs/tradify-contract.md`), built on the core HTTP layer (pacing per key, the
  * one retry layer, 429 pauses, the error family, redaction).
  *
  * @module
@@ -71,6 +71,7 @@ export class HttpTradifyClient implements TradifyPort {
       clock: options.clock,
       retry: options.retry,
       random: options.random,
+      maxResponseBytes: options.maxResponseBytes,
     });
     this.capabilities = Object.freeze({ ...TRADIFY_DEFAULTS.capabilities, ...options.capabilities });
     const ctx: TradifyResourceContext = {

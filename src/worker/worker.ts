@@ -23,6 +23,7 @@ import { ClinikoClient } from '../cliniko/client.js';
 import { ConfigError, LeaseHeldError, isAbortError, isClinikoTradifyError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { DEFAULT_TIME_ZONE, isValidTimeZone } from '../core/dates.js';
+import { rejectUnknownOptions, type OptionShape } from '../core/options.js';
 import { PostgresStateStore } from '../stores/postgres.js';
 import { SyncEngine } from '../sync/engine.js';
 import type { SyncEngineOptions } from '../sync/engine-options.js';
@@ -177,7 +178,26 @@ function positiveInteger(value: number | undefined, setting: string, fallback: n
   return value;
 }
 
+const WORKER_OPTION_SHAPE = {
+  connectionString: true,
+  accounts: true,
+  resolveCredentials: true,
+  concurrency: true,
+  schedule: { sync: true, reconcile: true, tick: true },
+  leaseTtlMs: true,
+  maxRunDurationMs: true,
+  retry: { limit: true, delaySeconds: true, backoff: true },
+  pollingIntervalSeconds: true,
+  schemas: { store: true, boss: true },
+  engineOptions: true,
+  createEngine: true,
+  logger: true,
+} as const satisfies OptionShape<StartWorkerOptions>;
+
+const ACCOUNT_SHAPE = { id: true, timeZone: true, syncCron: true, reconcileCron: true } as const satisfies OptionShape<WorkerAccount>;
+
 function resolveOptions(options: StartWorkerOptions): Resolved {
+  rejectUnknownOptions(options, WORKER_OPTION_SHAPE, { owner: 'startWorker' });
   if (typeof options?.connectionString !== 'string' || options.connectionString.length === 0) {
     throw new ConfigError('connectionString', "Worker option 'connectionString' is required: the PostgreSQL database for state and jobs.");
   }
@@ -200,6 +220,7 @@ function resolveOptions(options: StartWorkerOptions): Resolved {
 }
 
 function checkAccount(account: WorkerAccount, options: StartWorkerOptions, where: string): void {
+  rejectUnknownOptions(account, ACCOUNT_SHAPE, { owner: 'startWorker', path: where });
   if (typeof account?.id !== 'string' || !/^[A-Za-z0-9._:-]{1,100}$/.test(account.id)) {
     throw new ConfigError(`${where}.id`, `Worker option '${where}.id' must be 1–100 letters, digits, '.', '_', ':' or '-'.`);
   }

@@ -12,8 +12,8 @@ import { compareIds, linkedId } from '../../src/cliniko/links.js';
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/cliniko/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
 
-describe('golden fixtures (cliniko-api.md §5.5, §6.5 verbatim)', () => {
-  it('parses the §5.5 patient and normalises blank text to null', () => {
+describe('golden fixtures (the documented example patient and invoice, verbatim)', () => {
+  it('parses the example patient and normalises blank text to null', () => {
     const p = clinikoPatientSchema.parse(fixture('patient-5.5.json'));
     expect(p.id).toBe('1390710863102485699');
     expect(p.first_name).toBe('Jane');
@@ -29,7 +29,7 @@ describe('golden fixtures (cliniko-api.md §5.5, §6.5 verbatim)', () => {
     expect((p as Record<string, unknown>).medicare_reference_number).toBe('');
   });
 
-  it('parses the §6.5 invoice with decimals as exact strings and links readable as ids', () => {
+  it('parses the example invoice with decimals as exact strings and links readable as ids', () => {
     const inv = clinikoInvoiceSchema.parse(fixture('invoice-6.5.json'));
     expect(inv.id).toBe('1390730000000000001');
     expect(inv.number).toBe(1042);
@@ -44,7 +44,7 @@ describe('golden fixtures (cliniko-api.md §5.5, §6.5 verbatim)', () => {
   });
 });
 
-describe('odd shapes (DESIGN.md §1)', () => {
+describe('odd shapes (docs/cliniko-api-notes.md#odd-shapes-the-schemas-accept)', () => {
   it('accepts quantity as an integer and total_including_tax as a string (legacy item)', () => {
     const item = clinikoInvoiceItemSchema.parse(fixture('invoice-item-legacy.json'));
     expect(item.quantity).toBe('1');

@@ -1,6 +1,9 @@
 import { describe, expect, inject, it } from 'vitest';
 import pg from 'pg';
+import { isConfigError } from '../../src/core/errors.js';
 import { PostgresStateStore } from '../../src/stores/postgres-index.js';
+import { POSTGRES_MIGRATIONS } from '../../src/stores/postgres-schema.js';
+import { VERSION } from '../../src/version.js';
 import { runStateStoreConformance } from '../../src/testing/state-store-conformance.js';
 
 const url = inject('ctPgUrl');
@@ -93,6 +96,64 @@ describe('PostgresStateStore on a shared database', () => {
       expect(await b.seen.has('acct', 'patients', [{ id: '1', updatedAt: '2026-01-15T00:00:00Z' }])).toEqual([true]);
     } finally {
       await locker.end();
+      await closeAll([a, b]);
+    }
+  });
+
+  it('refuses a schema from a newer release before any DDL, naming its version, and changes nothing', async () => {
+    const schema = freshSchema();
+    const [first] = stores(schema, 1) as [PostgresStateStore];
+    await first.plans.save('acct', { id: 'p', createdAt: 1, data: null });
+    await first.close();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      // What a newer release might leave: a later version, and a table this one would recreate if it migrated.
+      await client.query(`UPDATE "${schema}".schema_version SET version = 999, package_version = '9.9.9'`);
+      await client.query(`DROP TABLE "${schema}".plans`);
+      for (const ahead of [999, POSTGRES_MIGRATIONS.length + 1]) {
+        await client.query(`UPDATE "${schema}".schema_version SET version = $1`, [ahead]);
+        const [store] = stores(schema, 1) as [PostgresStateStore];
+        const error = await store.migrate().then(() => undefined, (e: unknown) => e as Error & { setting?: string });
+        const later = await store.runs.last('acct').then(() => undefined, (e: unknown) => e as Error);
+        await store.close();
+        expect(isConfigError(error)).toBe(true);
+        expect(error?.setting).toBe('schema');
+        expect(error?.message).toContain(`schema version ${ahead}, cliniko-tradify 9.9.9`);
+        expect(error?.message).toMatch(/nothing was changed/i);
+        expect(isConfigError(later)).toBe(true);
+      }
+      const stamp = await client.query(`SELECT version, package_version FROM "${schema}".schema_version`);
+      expect(stamp.rows).toEqual([{ version: POSTGRES_MIGRATIONS.length + 1, package_version: '9.9.9' }]);
+      const plans = await client.query('SELECT to_regclass($1) AS t', [`"${schema}".plans`]);
+      expect(plans.rows[0].t).toBeNull();
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('records the release that migrated the schema', async () => {
+    const schema = freshSchema();
+    const [store] = stores(schema, 1) as [PostgresStateStore];
+    try {
+      expect(await store.migrate()).toBe(POSTGRES_MIGRATIONS.length);
+      const stamp = await store.rawQuery('SELECT package_version FROM {s}.schema_version', []);
+      expect(stamp).toEqual([{ package_version: VERSION }]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a takeover of an expired lease in wall time ends the dead holder’s run as aborted', async () => {
+    const [a, b] = stores(freshSchema(), 2) as [PostgresStateStore, PostgresStateStore];
+    try {
+      await a.acquireLease('acct', { owner: 'host:1:a', ttlMs: 300 });
+      const dead = await a.runs.start('acct', { kind: 'sync' });
+      await new Promise((resolve) => setTimeout(resolve, 450));
+      const taken = await b.acquireLease('acct', { owner: 'host:2:b', ttlMs: 5_000 });
+      const run = await b.runs.get('acct', dead.id);
+      expect(run).toMatchObject({ status: 'aborted', endReason: 'lease-expired', finishedAt: taken.acquiredAt });
+    } finally {
       await closeAll([a, b]);
     }
   });

@@ -141,7 +141,11 @@ describe('startWorker: failover after SIGKILL', () => {
       const recovered = survivor.events.find((e) => e.event === 'finished' && e.accountId === killedAccount && Number(e.at) > killedAt);
       expect(recovered).toBeDefined();
       const killedRuns = (await runsOf(store, killedAccount)).filter((r) => r.kind === 'sync');
-      expect(killedRuns.map((r) => r.status)).toEqual(['running', 'succeeded']);
+      // The killed worker's run was ended when the survivor took its expired lease over.
+      expect(killedRuns.map((r) => [r.status, r.endReason])).toEqual([
+        ['aborted', 'lease-expired'],
+        ['succeeded', undefined],
+      ]);
       expect(await expectNoOverlap(store, killedAccount)).toBe(2);
       for (const id of ids) await expectNoOverlap(store, id);
       expectSynced(await fakesState(fakes.info), ids);

@@ -85,7 +85,7 @@ export function item(over: Record<string, unknown> = {}): ClinikoInvoiceItem {
   });
 }
 
-/** The legacy item of cliniko-api.md §6.3. */
+/** The legacy item of Cliniko's older documentation (docs/cliniko-api-notes.md#the-legacy-invoice-item). */
 export function legacyItem(): ClinikoInvoiceItem {
   return item({
     unit_price: '100.0',

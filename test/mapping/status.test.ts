@@ -82,7 +82,7 @@ function plan(over: Over = {}, tradifyStatus?: TradifyInvoiceStatus, tradifyOver
 
 const kinds = (p: ReturnType<typeof plan>) => p.actions.map((a) => (a.kind === 'review' || a.kind === 'skip' ? `${a.kind}:${a.reason}` : a.kind));
 
-describe('status table (DESIGN.md §5)', () => {
+describe('status table (docs/architecture.md#status-transitions)', () => {
   it('Open, first seen, settled → create then approve the created invoice', () => {
     const p = plan();
     expect(kinds(p)).toEqual(['create', 'approve']);
@@ -182,6 +182,18 @@ describe('status table (DESIGN.md §5)', () => {
     ['paid', [{ kind: 'review', reason: 'deleted-but-paid', invoiceId: 'inv_1' }]],
   ] as const)('deleted in Cliniko with Tradify %s', (status, expected) => {
     expect(plan({ invoice: { deleted_at: '2024-04-06T00:00:00Z' } }, status).actions).toEqual(expected);
+  });
+
+  // Cliniko's "archive" removes an invoice raised in error (its payments are archived with it)
+  // and archives its items, so it must not become an empty Tradify draft.
+  it.each([
+    [10, undefined, [{ kind: 'skip', reason: 'archived' }]],
+    [20, undefined, [{ kind: 'skip', reason: 'archived' }]],
+    [10, 'draft', [{ kind: 'delete-draft', invoiceId: 'inv_1' }]],
+    [20, 'approved', [{ kind: 'cancel', invoiceId: 'inv_1' }]],
+    [20, 'paid', [{ kind: 'review', reason: 'archived-but-paid', invoiceId: 'inv_1' }]],
+  ] as const)('archived in Cliniko (status %s) with Tradify %s', (status, tradify, expected) => {
+    expect(plan({ invoice: { status, archived_at: '2024-04-06T00:00:00Z' } }, tradify).actions).toEqual(expected);
   });
 
   it('honours a status table override', () => {

@@ -1,6 +1,6 @@
 /**
  * Property tests of the GST mapping against a deliberately simple, separate oracle of the
- * Tradify contract's §9.5 (fractions of bigints, written here, sharing no code with the mapper).
+ * Tradify contract's arithmetic (fractions of bigints, written here, sharing no code with the mapper).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -99,7 +99,7 @@ const invoiceArb = fc.record({
 
 const rateOf = new Map(RATES.map((r) => [r.id, r.rate]));
 
-describe('GST mapping against the §9.5 oracle', () => {
+describe('GST mapping against the contract-arithmetic oracle', () => {
   it('reproduces every line and the total, or reports an error finding — exactly when the oracle sees a difference', () => {
     fc.assert(
       fc.property(invoiceArb, ({ lines, totalNoise, rounding }) => {

@@ -15,7 +15,7 @@ function map(items: ReturnType<typeof item>[], totalAmount: string | null = null
 
 const errors = (m: ReturnType<typeof map>) => m.findings.filter((f) => f.severity === 'error').map((f) => f.code);
 
-describe('golden: the legacy item (cliniko-api.md §6.3)', () => {
+describe('golden: the legacy item (docs/cliniko-api-notes.md#the-legacy-invoice-item)', () => {
   it('maps unit 100.0, discount 18.1818 %, tax_amount "10.0" GST to GST 8.18 and total 90.00', () => {
     const mapped = map([legacyItem()], '90.0', 1);
     expect(mapped.reproducible).toBe(true);
@@ -29,7 +29,7 @@ describe('golden: the legacy item (cliniko-api.md §6.3)', () => {
   });
 });
 
-describe('§9.5 arithmetic', () => {
+describe("the contract's per-line arithmetic", () => {
   it.each([
     ['exclusive', '2', '90', '0', '10', ['180.00', '18.00', '198.00']],
     ['inclusive', '1', '90', '0', '10', ['81.82', '8.18', '90.00']],

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { SqliteStateStore } from '../../src/stores/sqlite-index.js';
+import { SQLITE_MIGRATIONS } from '../../src/stores/sqlite-schema.js';
+import { VERSION } from '../../src/version.js';
 import { runStateStoreConformance } from '../../src/testing/state-store-conformance.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ct-sqlite-'));
@@ -80,6 +82,31 @@ describe('SqliteStateStore', () => {
     await store.acquireLease('c', { owner: `another-host:${deadPid()}:x`, ttlMs: 600_000 });
     await expect(store.acquireLease('c', { owner: `${hostname()}:${process.pid}:me`, ttlMs: 600_000 })).rejects.toMatchObject({ name: 'LeaseHeldError' });
     await store.close();
+  });
+
+  it('ends the runs of a dead process on this host as aborted (holder-died) when its lease is taken', async () => {
+    const store = new SqliteStateStore({ path: freshPath() });
+    await store.acquireLease('a', { owner: `${hostname()}:${deadPid()}:gone`, ttlMs: 600_000 });
+    const dead = await store.runs.start('a', { kind: 'sync' });
+    const taken = await store.acquireLease('a', { owner: `${hostname()}:${process.pid}:me`, ttlMs: 600_000 });
+    expect(await store.runs.get('a', dead.id)).toMatchObject({ status: 'aborted', endReason: 'holder-died', finishedAt: taken.acquiredAt });
+    await store.close();
+  });
+
+  it('upgrades a file written by 0.1.0 (schema version 2): its runs keep their status, and the release is recorded', async () => {
+    const path = freshPath();
+    const old = new Database(path);
+    old.exec('CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version (version) VALUES (2)');
+    for (const sql of SQLITE_MIGRATIONS.slice(0, 2)) old.exec(sql);
+    old.prepare(`INSERT INTO runs (account_id, id, kind, status, started_at, finished_at) VALUES ('a', 'r1', 'sync', 'succeeded', 1, 2)`).run();
+    old.close();
+    const store = new SqliteStateStore({ path });
+    expect(store.schemaVersion()).toBe(SQLITE_MIGRATIONS.length);
+    expect(await store.runs.get('a', 'r1')).toMatchObject({ status: 'succeeded', finishedAt: 2, endReason: undefined });
+    await store.close();
+    const db = new Database(path, { readonly: true });
+    expect(db.prepare('SELECT package_version FROM schema_version').pluck().get()).toBe(VERSION);
+    db.close();
   });
 
   it('two handles on one file see one lease (a second process is refused)', async () => {

@@ -1,5 +1,5 @@
 /**
- * The crash test (DESIGN §6.4–§6.5): a child process syncs; the fake Tradify signals after its
+ * The crash test (docs/architecture.md#idempotency-keys, docs/architecture.md#checkpoint-per-page): a child process syncs; the fake Tradify signals after its
  * k-th applied write (its response not yet sent) and the test SIGKILLs the child there — for
  * every k of a small dataset — plus kills inside commitPage. After resuming, Tradify holds
  * exactly one customer per patient, one invoice per syncable invoice and one payment per paid one.

@@ -13,7 +13,7 @@ function plusDays(date: string, days: number): string {
   return new Date(Date.UTC(y!, m! - 1, d! + days)).toISOString().slice(0, 10);
 }
 
-describe('SyncEngine: invoice due date from the customer (DESIGN §5)', () => {
+describe('SyncEngine: invoice due date from the customer (issue date + defaultInvoiceDueDays)', () => {
   it('uses 14 days when the customer has no defaultInvoiceDueDays', async () => {
     h = await startHarness({ cliniko: { patients: 4, invoices: 8 } });
     await h.engine.run();

@@ -15,7 +15,7 @@ function ourDraft(harness: Harness) {
   return draft!;
 }
 
-describe('SyncEngine: invoices edited in Tradify (DESIGN §5 Conflicts)', () => {
+describe('SyncEngine: invoices edited in Tradify (docs/architecture.md#conflicts)', () => {
   it("'cliniko-wins' puts Cliniko's content back on a draft edited in Tradify and audits the fields", async () => {
     h = await startHarness({ cliniko: { patients: 4, invoices: 8 }, engine: { mapping: MANUAL } });
     await h.engine.run();

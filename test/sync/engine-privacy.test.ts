@@ -1,5 +1,5 @@
 /**
- * The canary test (DESIGN §4 Privacy): a canary API key, patient name and email must never
+ * The canary test (docs/architecture.md#privacy-by-shape): a canary API key, patient name and email must never
  * reach the raw bytes of the SQLite state file, logs, alerts or errors.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';

@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { veto } from '../../src/mapping/config.js';
+import { isMoneyRowFlagged } from '../../src/sync/report/money.js';
 import type { ReconciliationReport } from '../../src/sync/report/report.js';
 import { startHarness } from './helpers.js';
 import type { Harness } from './helpers.js';
@@ -20,10 +21,18 @@ function liveInvoices(harness: Harness, status: number) {
   return harness.fc.db.invoices.all().filter((i) => i.status === status && i.deleted_at === null && i.archived_at === null);
 }
 
-/** Archives an invoice and its items in Cliniko: the sync then has no live item to write. */
-function archiveWithItems(harness: Harness, id: string): void {
-  harness.fc.db.invoices.archive(id);
+/**
+ * Archives an invoice's items in Cliniko, the invoice staying live and still stating its total:
+ * the sync then has no live item to write, and keeps a draft (or, when paid, opens a review).
+ */
+function archiveItems(harness: Harness, id: string): void {
   for (const item of harness.fc.db.invoiceItems.all().filter((i) => i.invoice_id === id)) harness.fc.db.invoiceItems.archive(item.id);
+}
+
+/** Archives an invoice and its items in Cliniko (removed as raised in error): the sync withdraws it. */
+function archiveWithItems(harness: Harness, id: string): void {
+  archiveItems(harness, id);
+  harness.fc.db.invoices.archive(id);
 }
 
 /** Raises a line's total by 3 cents in Cliniko: no quantity, price and rate reproduce it. */
@@ -49,10 +58,11 @@ async function openReview(harness: Harness, recordId: string) {
 describe('each reason the engine has turns a difference into a known item', () => {
   it('review, dead letter, kept draft and policy skips: nothing needs action; each item names its reason', async () => {
     h = await startHarness({ cliniko: { patients: 8, invoices: 24 }, engine: { mapping: { approval: { when: 'immediately' } } } });
-    const [noLines, unreproducible, badTotal] = liveInvoices(h, 10);
+    const [noLines, unreproducible, badTotal, archived] = liveInvoices(h, 10);
     const paidNoLines = liveInvoices(h, 20)[0]!;
-    archiveWithItems(h, noLines!.id);
-    archiveWithItems(h, paidNoLines.id);
+    archiveItems(h, noLines!.id);
+    archiveItems(h, paidNoLines.id);
+    archiveWithItems(h, archived!.id);
     makeUnreproducible(h, unreproducible!.id);
     h.fc.db.invoices.update(badTotal!.id, { total_amount: '1e3' });
     await h.engine.run();
@@ -80,13 +90,29 @@ describe('each reason the engine has turns a difference into a known item', () =
     const deleted = h.fc.db.invoices.all().find((i) => i.deleted_at !== null)!;
     expect(known(report, closed.id).map((k) => k.reason)).toEqual(['closed']);
     expect(known(report, deleted.id).map((k) => k.reason)).toEqual(['deleted']);
+    // archived before it was ever synced: skipped by the sync, so neither missing nor an empty draft
+    expect(h.ft.state.invoices.all().filter((i) => i.externalReference === `cliniko:invoice:${archived!.id}`)).toEqual([]);
+    expect(known(report, archived!.id)).toEqual([{ reason: 'archived', ref: null, detail: null, label: 'Not synced on purpose: archived in Cliniko (removed as raised in error)', fields: [] }]);
     const openCredit = liveInvoices(h, 40)[0]!;
     expect(known(report, openCredit.id).map((k) => [k.reason, k.detail])).toEqual([['in-review', 'open-credit']]);
 
+    // the money tables take the same rule: each differing invoice is known, none flags its period
+    const moneyMonths = new Map<string, number>();
+    for (const inv of [noLines!, paidNoLines, unreproducible!]) moneyMonths.set(inv.issue_date.slice(0, 7), (moneyMonths.get(inv.issue_date.slice(0, 7)) ?? 0) + 1);
+    const { money } = report.summary;
+    for (const row of [...money.byIssueMonth, ...money.byPaymentMonth, ...money.byBasQuarter, ...money.byBasQuarterCash]) {
+      expect([row.period, row.discrepancies, isMoneyRowFlagged(row)]).toEqual([row.period, 0, false]);
+    }
+    expect(money.byIssueMonth.filter((r) => r.knownItems > 0).map((r) => [r.period, r.knownItems])).toEqual([...moneyMonths].sort());
+
     // summarised by reason with counts; the list is there on demand
-    expect(report.summary.known.byReason).toMatchObject({ 'in-review': liveInvoices(h, 40).length + 1, 'dead-letter': 1, 'left-as-draft': 2, closed: 1, deleted: 1 });
+    expect(report.summary.known.byReason).toMatchObject({ 'in-review': liveInvoices(h, 40).length + 1, 'dead-letter': 1, 'left-as-draft': 2, closed: 1, deleted: 1, archived: 1 });
     expect(report.summary.known.total).toBe(report.knownItems().length);
-    expect(JSON.stringify(report)).not.toContain('"knownItems"');
+    // the list itself stays out of the JSON (the money rows' `knownItems` are counts per period)
+    const json = JSON.parse(JSON.stringify(report)) as Record<string, unknown>;
+    expect(Object.keys(json).sort()).toEqual(['discrepancies', 'findings', 'summary']);
+    expect(Object.keys(json.summary as object)).not.toContain('knownItems');
+    expect(JSON.stringify(report)).not.toContain('In the review queue (review ');
   });
 
   it('an invoice vetoed by the invoice callback, or of a filtered patient, is a known item, not missing', async () => {
@@ -112,7 +138,7 @@ describe('repair', () => {
   it('acts on discrepancies only: a record already in the review queue is left alone', async () => {
     h = await startHarness({ cliniko: { patients: 8, invoices: 12 }, engine: { mapping: { approval: { when: 'immediately' } } } });
     const paidNoLines = liveInvoices(h, 20)[0]!;
-    archiveWithItems(h, paidNoLines.id);
+    archiveItems(h, paidNoLines.id);
     await h.engine.run();
     const reviewsBefore = (await h.store.reviews.list('default', {})).items.length;
     const report = await h.engine.reconcile({ repair: true });
@@ -128,7 +154,7 @@ describe('a known item whose reason has gone is a discrepancy again', () => {
     h = await startHarness({ cliniko: { patients: 8, invoices: 24 }, engine: { mapping: { approval: { when: 'immediately' } } } });
     const paidNoLines = liveInvoices(h, 20)[0]!;
     const badTotal = liveInvoices(h, 10)[0]!;
-    archiveWithItems(h, paidNoLines.id);
+    archiveItems(h, paidNoLines.id);
     h.fc.db.invoices.update(badTotal.id, { total_amount: '1e3' });
     await h.engine.run();
     expect((await h.engine.reconcile()).summary.discrepancies).toBe(0);
@@ -153,7 +179,7 @@ describe('a known item whose reason has gone is a discrepancy again', () => {
   it('a kept draft explains only the money it holds: a changed invoice date on it needs action', async () => {
     h = await startHarness({ cliniko: { patients: 8, invoices: 12 }, engine: { mapping: { approval: { when: 'immediately' } } } });
     const noLines = liveInvoices(h, 10)[0]!;
-    archiveWithItems(h, noLines.id);
+    archiveItems(h, noLines.id);
     await h.engine.run();
     expect(known(await h.engine.reconcile(), noLines.id).map((k) => k.reason)).toEqual(['left-as-draft']);
     const draft = h.ft.state.invoices.all().find((i) => i.externalReference === `cliniko:invoice:${noLines.id}`)!;
@@ -167,7 +193,7 @@ describe('the reconciliation alert counts discrepancies', () => {
   it('a difference the engine explains raises none; one record with three differing fields is "1 discrepancy"', async () => {
     h = await startHarness({ cliniko: { patients: 8, invoices: 12 }, engine: { mapping: { approval: { when: 'immediately' } } } });
     const paidNoLines = liveInvoices(h, 20)[0]!;
-    archiveWithItems(h, paidNoLines.id);
+    archiveItems(h, paidNoLines.id);
     await h.engine.run();
     const reconciliationAlerts = () => h!.alerter.alerts.filter((a) => a.kind === 'reconciliation');
     const explained = await h.engine.reconcile();

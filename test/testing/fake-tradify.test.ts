@@ -52,7 +52,7 @@ async function invoice(call: ReturnType<typeof caller>, customerId: string, line
 }
 
 describe('auth, errors and envelopes', () => {
-  it('refuses a missing or wrong key with 401 and the §9.2 error body, and accepts a bearer token', async () => {
+  it('refuses a missing or wrong key with 401 and the contract error body, and accepts a bearer token', async () => {
     const ft = await start({ apiKey: 'canary-key-123' });
     const missing = await fetch(`${ft.url}/staff`);
     const body = (await missing.json()) as { error: { code: string; details: unknown[] }; requestId: string };
@@ -182,7 +182,7 @@ describe('customers', () => {
   });
 });
 
-describe('invoice arithmetic (§9.5)', () => {
+describe('invoice arithmetic (docs/tradify-contract.md#arithmetic)', () => {
   async function lines(taxMode: string, items: unknown[], setup?: (ft: FakeTradify) => void) {
     const { ft, call, customer } = await withCustomer();
     setup?.(ft);
@@ -257,7 +257,7 @@ describe('invoice arithmetic (§9.5)', () => {
   });
 });
 
-describe('invoice states (§9.5)', () => {
+describe('invoice states (docs/tradify-contract.md#invoice-states-and-validation)', () => {
   it('edits and deletes drafts only; approve assigns a number; cancel only from approved, keeping externalReference', async () => {
     const { call, customer } = await withCustomer();
     const draft = (await invoice(call, customer.id, [line('100.00')], { externalReference: 'cliniko:invoice:9' })).body.data;

@@ -48,7 +48,7 @@ export function makeClient(overrides: Partial<HttpTradifyClientOptions> = {}) {
   return { client, clock, logger };
 }
 
-/** A §9.4 customer on the wire. */
+/** A contract customer on the wire. */
 export function wireCustomer(id: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     id,
@@ -63,7 +63,7 @@ export function wireCustomer(id: string, extra: Record<string, unknown> = {}): R
   };
 }
 
-/** A §9.4 draft invoice on the wire. */
+/** A contract draft invoice on the wire. */
 export function wireInvoice(id: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     id,

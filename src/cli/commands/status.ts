@@ -20,7 +20,8 @@ export interface StatusReport {
   accountId: string;
   db: string;
   cursors: Record<string, StreamCursor>;
-  lastRun: { id: string; kind: string; status: string; startedAt: string; finishedAt: string | null } | null;
+  /** `endReason` is set when the store ended the run because its process had stopped (see `RunRecord.endReason`). */
+  lastRun: { id: string; kind: string; status: string; startedAt: string; finishedAt: string | null; endReason: string | null } | null;
   lease: { owner: string; expiresAt: string } | null;
   open: { deadLetters: number; reviews: number };
   /** Records updated in Cliniko since the cursors; null when the API settings are missing or Cliniko did not answer. */
@@ -30,7 +31,29 @@ export interface StatusReport {
 
 function runView(run: RunRecord | undefined): StatusReport['lastRun'] {
   if (!run) return null;
-  return { id: run.id, kind: run.kind, status: run.status, startedAt: new Date(run.startedAt).toISOString(), finishedAt: run.finishedAt === undefined ? null : new Date(run.finishedAt).toISOString() };
+  return {
+    id: run.id,
+    kind: run.kind,
+    status: run.status,
+    startedAt: new Date(run.startedAt).toISOString(),
+    finishedAt: run.finishedAt === undefined ? null : new Date(run.finishedAt).toISOString(),
+    endReason: run.endReason ?? null,
+  };
+}
+
+const END_REASONS: Record<string, string> = {
+  'lease-expired': 'its process stopped renewing the lease and another run took it over',
+  'holder-died': 'its process had died when another run took the lease over',
+};
+
+/** The last run in one line: how it ended and, for a run ended by the store, why. */
+function lastRunLine(r: StatusReport): string {
+  const run = r.lastRun;
+  if (!run) return 'never';
+  const ended = run.finishedAt ? `, ended ${run.finishedAt}` : '';
+  const why = run.endReason ? ` (${END_REASONS[run.endReason] ?? run.endReason})` : '';
+  const stale = run.status === 'running' && !r.lease ? ' (no live lease: its process has stopped; the next run marks it aborted)' : '';
+  return `${run.kind} ${run.status}, started ${run.startedAt}${ended}${why}${stale}`;
 }
 
 function leaseView(lease: Lease | undefined): StatusReport['lease'] {
@@ -52,7 +75,7 @@ function print(ctx: CommandContext, r: StatusReport): void {
     const c = r.cursors[stream];
     out.line(`  ${stream.padEnd(9)} cursor ${c ? `${c.updatedAt} (id ${c.id})` : 'none: the first sync reads everything'}`);
   }
-  out.line(`  last run  ${r.lastRun ? `${r.lastRun.kind} ${r.lastRun.status}, started ${r.lastRun.startedAt}` : 'never'}`);
+  out.line(`  last run  ${lastRunLine(r)}`);
   out.line(`  lease     ${r.lease ? `held by ${r.lease.owner} until ${r.lease.expiresAt}` : 'free'}`);
   out.line(`  open      ${r.open.deadLetters} dead letters, ${r.open.reviews} reviews`);
   if (r.pending && r.eta) {

@@ -1,5 +1,5 @@
 /**
- * The Cliniko business (cliniko-api.md §7.3): a clinic location with its time zone.
+ * The Cliniko business (`GET /businesses`): a clinic location with its time zone.
  *
  * @module
  */

@@ -1,6 +1,6 @@
 /**
  * Field schemas shared by every Cliniko wire schema. Each one accepts every shape real
- * payloads carry (DESIGN.md §1) and outputs one canonical form, so mapping code never sees
+ * payloads carry (`docs/cliniko-api-notes.md#odd-shapes-the-schemas-accept`) and outputs one canonical form, so mapping code never sees
  * the odd shapes:
  *
  * - ids: 64-bit integers as decimal strings (a JSON number is accepted only when it is a safe integer);

@@ -1,5 +1,5 @@
 /**
- * The Cliniko invoice item (cliniko-api.md §6.3), read-only, snake_case, normalised.
+ * The Cliniko invoice item (`GET /invoice_items`), read-only, snake_case, normalised.
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * The Cliniko invoice (cliniko-api.md §6.2), read-only, snake_case, normalised.
+ * The Cliniko invoice (`GET /invoices`), read-only, snake_case, normalised.
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * The Cliniko patient as the API returns it (cliniko-api.md §5.2), snake_case, normalised.
+ * The Cliniko patient as the API returns it (`GET /patients`), snake_case, normalised.
  *
  * @module
  */

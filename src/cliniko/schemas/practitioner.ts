@@ -1,5 +1,5 @@
 /**
- * The Cliniko practitioner (cliniko-api.md §7.2), read-only. Practitioners carry no email:
+ * The Cliniko practitioner (`GET /practitioners`), read-only. Practitioners carry no email:
  * follow `user` (see `linkedId`) to the user's email.
  *
  * @module

@@ -1,5 +1,5 @@
 /**
- * Cliniko account settings (`GET /settings`, cliniko-api.md §7.4). Needs a role that can view settings.
+ * Cliniko account settings (`GET /settings`, `docs/cliniko-api-notes.md#the-records-the-library-reads`). Needs a role that can view settings.
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * The Cliniko tax (cliniko-api.md §7.5). `rate` is a percentage string; `amount` is deprecated.
+ * The Cliniko tax (`GET /taxes`). `rate` is a percentage string; `amount` is deprecated.
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * The Cliniko user (cliniko-api.md §7.1), read-only.
+ * The Cliniko user (`GET /users`), read-only; users cannot be filtered by email.
  *
  * @module
  */

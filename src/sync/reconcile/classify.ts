@@ -125,6 +125,18 @@ export function classify(findings: readonly ReconciliationFinding[], skipped: re
   return { discrepancies, knownItems };
 }
 
+/**
+ * The known-item rule for the money tables, so their flags match the discrepancy list: an
+ * invoice whose money differs is known when it is a known item (a review, a dead letter, a
+ * deliberately kept draft, a policy skip) and not a discrepancy; any other differing invoice
+ * counts as a discrepancy there, never as explained.
+ */
+export function isKnownInvoice(classified: Classified): (clinikoId: string) => boolean {
+  const known = new Set(classified.knownItems.filter((k) => k.entity === 'invoice' && k.clinikoId !== null).map((k) => k.clinikoId!));
+  for (const d of classified.discrepancies) if (d.entity === 'invoice' && d.clinikoId !== null) known.delete(d.clinikoId);
+  return (clinikoId) => known.has(clinikoId);
+}
+
 /** Known items summarised by reason (drafts split by why), largest first. */
 export function summariseKnown(items: readonly KnownItem[]): KnownSummary {
   const byReason = Object.fromEntries(KNOWN_REASONS.map((r) => [r, 0])) as Record<KnownReason, number>;

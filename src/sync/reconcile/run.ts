@@ -10,13 +10,15 @@ import type { Clock } from '../../core/clock.js';
 import { isPlainDate } from '../../core/dates.js';
 import { Decimal } from '../../core/decimal.js';
 import { AbortError, ConfigError } from '../../core/errors.js';
+import { rejectUnknownOptions, type OptionShape } from '../../core/options.js';
+import { collect } from '../../tradify/pagination.js';
 import { createLeaseOwner } from '../ports.js';
 import type { Lease } from '../ports.js';
 import { ReconciliationReport } from '../report/report.js';
 import { FINDING_KINDS } from '../report/types.js';
 import type { FindingKind, ReconciliationFinding, ReconciliationSummary, RecordCounts, RepairSummary } from '../report/types.js';
 import { alertOnDiscrepancies } from './alert.js';
-import { classify, summariseKnown } from './classify.js';
+import { classify, isKnownInvoice, summariseKnown } from './classify.js';
 import { compareCustomerEmails, compareCustomers, comparePatients, findDeletedPatients } from './compare-patients.js';
 import { compareInvoices, compareTradifyInvoices } from './compare-invoices.js';
 import type { CompareContext } from './context.js';
@@ -57,7 +59,7 @@ function tradifyRequests(internals: ReconcileInternals): number {
 
 /** Tradify's tax rates: their percents read a Cliniko line's rate; the engine's mapping judges drafts with them. */
 async function invoiceStaging(internals: ReconcileInternals, now: number, signal: AbortSignal | undefined): Promise<InvoiceStaging> {
-  const rates = await internals.tradify.taxRates.list({ signal });
+  const rates = await collect(internals.tradify.taxRates.list({ signal }));
   const knownPercents = rates.map((r) => Decimal.tryFrom(r.rate)).filter((d): d is Decimal => d !== undefined);
   return { knownPercents, expect: createInvoiceExpectation(internals, rates, now) };
 }
@@ -122,7 +124,11 @@ function countKinds(findings: readonly ReconciliationFinding[]): Record<FindingK
   return counts;
 }
 
-type SummaryParts = Pick<ReconciliationSummary, 'runId' | 'requests' | 'repairs' | 'discrepancies' | 'known'> & { finishedAt: number };
+type SummaryParts = Pick<ReconciliationSummary, 'runId' | 'requests' | 'repairs' | 'discrepancies' | 'known'> & {
+  finishedAt: number;
+  /** Which differing invoices the money tables count as known (see `isKnownInvoice`). */
+  knownInvoice: (clinikoId: string) => boolean;
+};
 
 function summaryOf(internals: ReconcileInternals, ctx: CompareContext, parts: SummaryParts): ReconciliationSummary {
   return {
@@ -137,13 +143,16 @@ function summaryOf(internals: ReconcileInternals, ctx: CompareContext, parts: Su
     discrepancies: parts.discrepancies,
     known: parts.known,
     records: ctx.records,
-    money: ctx.money.summary(),
+    money: ctx.money.summary(parts.knownInvoice),
     requests: parts.requests,
     repairs: parts.repairs,
   };
 }
 
+const RECONCILE_OPTION_SHAPE = { since: true, signal: true, repair: true, alertThreshold: true } as const satisfies OptionShape<ReconcileOptions>;
+
 function validate(options: ReconcileOptions, internals: ReconcileInternals): void {
+  rejectUnknownOptions(options, RECONCILE_OPTION_SHAPE, { owner: 'reconcile' });
   if (options.since !== undefined && !isPlainDate(options.since)) throw new ConfigError('since', 'since must be a plain date written YYYY-MM-DD.');
   if (options.repair && !internals.repairer) throw new ConfigError('repair', 'repair: true needs an engine that can re-push and re-link (no repairer was given).');
   const threshold = options.alertThreshold ?? 0;
@@ -185,12 +194,13 @@ export async function runReconciliation(internals: ReconcileInternals, options: 
     const unreadable = (finding: ReconciliationFinding) => void ctx.findings.push(finding);
     await readAndCompare({ internals, runId: run.id, signal, afterPage: heartbeat.beat, unreadable }, ctx, since);
     internals.logger?.debug('reconciliation compared', { runId: run.id, ms: clock.now() - startedAt, findings: ctx.findings.length });
-    const { discrepancies, knownItems } = classify(ctx.findings, ctx.skipped, { ...recorded, drafts: ctx.draftsExplained });
+    const classified = classify(ctx.findings, ctx.skipped, { ...recorded, drafts: ctx.draftsExplained });
+    const { discrepancies, knownItems } = classified;
     // known items already have their reason (a review, a dead letter, a deliberate draft): only discrepancies are repaired
     const toRepair = discrepancies.flatMap((d) => d.findings);
     const repairs: RepairSummary | null = options.repair ? await repairFindings(internals, toRepair, { leaseToken: lease.token, runId: run.id, signal }) : null;
     const requests = { cliniko: internals.cliniko.requestCount() - requestsBefore.cliniko, tradify: tradifyRequests(internals) - requestsBefore.tradify };
-    const summary = summaryOf(internals, ctx, { runId: run.id, finishedAt: clock.now(), requests, repairs, discrepancies: discrepancies.length, known: summariseKnown(knownItems) });
+    const summary = summaryOf(internals, ctx, { runId: run.id, finishedAt: clock.now(), requests, repairs, discrepancies: discrepancies.length, known: summariseKnown(knownItems), knownInvoice: isKnownInvoice(classified) });
     await alertOnDiscrepancies(internals, clock, summary, discrepancies, options.alertThreshold ?? 0, signal);
     const stored = { ...summary.counts, totalFindings: summary.totalFindings, discrepancies: summary.discrepancies, known: summary.known.total, ...summary.requests };
     await store.runs.finish(accountId, run.id, { status: 'succeeded', summary: stored });

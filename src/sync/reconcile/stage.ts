@@ -1,6 +1,6 @@
 /**
  * Reading both sides whole, page by page, into the store's staging area: ids, matching keys,
- * per-field hashes, amounts, statuses and plain dates only (DESIGN §4, §6.8).
+ * per-field hashes, amounts, statuses and plain dates only (`docs/architecture.md#reconciliation`).
  *
  * @module
  */
@@ -14,6 +14,7 @@ import { instantToEpochMs, isPlainDate, toLocalDate } from '../../core/dates.js'
 import { Decimal } from '../../core/decimal.js';
 import { DEFAULT_STATUS_TABLE } from '../../mapping/config.js';
 import { lineTaxRate } from '../../mapping/tax.js';
+import { collect } from '../../tradify/pagination.js';
 import type { TradifyCustomer, TradifyInvoice, TradifyPayment } from '../../tradify/port.js';
 import type { StagingRow } from '../ports.js';
 import type { ExpectInvoice } from './expectation.js';
@@ -187,7 +188,7 @@ export async function stageTradifyInvoices(ctx: StageContext, issuedSince: strin
   const queue = new PQueue({ concurrency: PAYMENT_CONCURRENCY });
   let failure: unknown;
   const stagePayments = async (inv: TradifyInvoice) => {
-    const payments = await ctx.internals.tradify.payments.list(inv.id, { signal: ctx.signal });
+    const payments = await collect(ctx.internals.tradify.payments.list(inv.id, { signal: ctx.signal }));
     await put(ctx, readablePayments(ctx, inv, payments).map((p) => paymentRow(ctx, p)));
   };
   let count = 0;
@@ -327,7 +328,7 @@ const ITEMS_PER_BATCH = 95;
 
 /**
  * Sizes item batches from the items seen so far, so each `invoice_id:=…` request fills about
- * one page of 100 items (DESIGN §6.2) instead of one request per invoice page.
+ * one page of 100 items (`docs/architecture.md#few-requests`) instead of one request per invoice page.
  */
 class ItemBatcher {
   #invoices = 0;

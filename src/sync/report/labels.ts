@@ -70,6 +70,7 @@ const NOT_SYNCED: Record<Exclude<KnownReason, 'in-review' | 'dead-letter' | 'lef
   filtered: 'Not synced on purpose: left out by a filter',
   vetoed: 'Not synced on purpose: vetoed by the invoice callback',
   deleted: 'Not synced on purpose: deleted in Cliniko',
+  archived: 'Not synced on purpose: archived in Cliniko (removed as raised in error)',
 };
 
 function draftLabel(why: string | null): string {
@@ -164,9 +165,9 @@ export function valueLabel(f: ReconciliationFinding, side: 'cliniko' | 'tradify'
   if (value === null || value === undefined) return '';
   if (f.field !== 'status') return f.field === 'tax-rate' && value !== 'unknown' ? `${value}%` : value;
   if (side === 'tradify') return value.charAt(0).toUpperCase() + value.slice(1);
-  const deleted = value.endsWith(' (deleted)');
-  const code = deleted ? value.slice(0, -' (deleted)'.length) : value;
-  return `${CLINIKO_STATUSES[code] ?? code}${deleted ? ', deleted' : ''}`;
+  const withdrawn = / \((deleted|archived)\)$/.exec(value);
+  const code = withdrawn ? value.slice(0, withdrawn.index) : value;
+  return `${CLINIKO_STATUSES[code] ?? code}${withdrawn ? `, ${withdrawn[1]}` : ''}`;
 }
 
 /** The record a discrepancy is about, e.g. "Invoice 1390730000000000001 (Tradify inv_7)". */

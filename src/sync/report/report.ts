@@ -7,6 +7,7 @@ import { ConfigError } from '../../core/errors.js';
 import { renderFindingsCsv } from './csv.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
+import { renderMoneyCsv } from './money.js';
 import { KNOWN_REASONS } from './types.js';
 import type { Discrepancy, KnownItem, KnownReason, ReconciliationFinding, ReconciliationReportData, ReconciliationReportInput, ReconciliationSummary } from './types.js';
 
@@ -66,6 +67,14 @@ export class ReconciliationReport {
    */
   toCSV(): string {
     return renderFindingsCsv(this.discrepancies, this.#knownItems);
+  }
+
+  /**
+   * The money views as CSV (one row per view and period, with its note in words): accrual
+   * and cash basis by month and by BAS quarter.
+   */
+  toMoneyCSV(): string {
+    return renderMoneyCsv(this.summary.money);
   }
 
   /** The headline, the discrepancies with their fields, the known items by reason, money tables and findings as Markdown. */

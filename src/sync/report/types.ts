@@ -91,8 +91,9 @@ export interface ReconciliationFinding {
  *   draft holds what the mapping makes of it;
  * - policy skips, where the sync never writes the invoice: `closed` (closed in Cliniko before
  *   it was synced), `open-credit`, `status-table` (another status the status table does not
- *   sync), `filtered` (a patient or invoice filter), `vetoed` (the invoice callback) and
- *   `deleted` (deleted in Cliniko before it was synced).
+ *   sync), `filtered` (a patient or invoice filter), `vetoed` (the invoice callback),
+ *   `deleted` (deleted in Cliniko) and `archived` (archived in Cliniko, which removes an
+ *   invoice raised in error: the sync skips it, or deletes its draft, cancels it when approved).
  */
 export type KnownReason =
   | 'in-review'
@@ -103,10 +104,11 @@ export type KnownReason =
   | 'status-table'
   | 'filtered'
   | 'vetoed'
-  | 'deleted';
+  | 'deleted'
+  | 'archived';
 
 /** Every known reason, in report order. */
-export const KNOWN_REASONS: readonly KnownReason[] = ['in-review', 'dead-letter', 'left-as-draft', 'closed', 'open-credit', 'status-table', 'filtered', 'vetoed', 'deleted'];
+export const KNOWN_REASONS: readonly KnownReason[] = ['in-review', 'dead-letter', 'left-as-draft', 'closed', 'open-credit', 'status-table', 'filtered', 'vetoed', 'deleted', 'archived'];
 
 /**
  * A record (not a field) whose data differs with no known reason: it needs a person. Its
@@ -188,6 +190,16 @@ export interface MoneyRow {
   difference: MoneyPair;
   /** How many invoices each side counted in the period. */
   invoices: { cliniko: number; tradify: number };
+  /**
+   * Invoices whose GST differs only by per-line rounding, within their own bound of half a cent
+   * per line carrying GST, and the GST they account for (Cliniko minus Tradify). Explained, not
+   * flagged.
+   */
+  gstRounding: { invoices: number; tax: string };
+  /** Invoices whose money differs here and that are known items of the report (e.g. waiting in the review queue, a draft kept on purpose). */
+  knownItems: number;
+  /** Invoices whose money differs here with no known reason (the report's discrepancies among them). A period with any is flagged. */
+  discrepancies: number;
 }
 
 /** The three money views of a reconciliation. */
@@ -196,8 +208,10 @@ export interface MoneySummary {
   byIssueMonth: MoneyRow[];
   /** Cash basis: paid invoices by payment date (Cliniko `closed_at` local date; Tradify payment date). */
   byPaymentMonth: MoneyRow[];
-  /** Accrual, by BAS quarter (Jul–Sep is Q1 of the financial year). */
+  /** Accrual, by BAS quarter of the issue date (Jul–Sep is Q1 of the financial year). */
   byBasQuarter: MoneyRow[];
+  /** Cash basis, by BAS quarter of the payment date. */
+  byBasQuarterCash: MoneyRow[];
 }
 
 /** What each side held. */

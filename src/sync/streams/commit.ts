@@ -1,5 +1,5 @@
 /**
- * Collects one page's work so it is written by ONE fenced `commitPage` (DESIGN §6.5).
+ * Collects one page's work so it is written by ONE fenced `commitPage` (`docs/architecture.md#checkpoint-per-page`).
  *
  * @module
  */

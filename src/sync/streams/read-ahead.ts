@@ -1,5 +1,5 @@
 /**
- * Bounded read-ahead (DESIGN §4, §6.7): Cliniko pages are fetched at most `depth` pages ahead
+ * Bounded read-ahead (`docs/architecture.md#long-runs`): Cliniko pages are fetched at most `depth` pages ahead
  * of the page being written, so reads overlap writes and memory stays flat when Tradify is slow.
  *
  * @module

@@ -1,5 +1,5 @@
 /**
- * The page loop every stream shares (DESIGN §6.1, §6.5): read keyset pages (bounded read-ahead),
+ * The page loop every stream shares (`docs/architecture.md#keyset-windows`, `docs/architecture.md#checkpoint-per-page`): read keyset pages (bounded read-ahead),
  * skip rows already applied at the same `(id, updated_at)`, sync the rest, and commit the page
  * — cursor, seen rows, links, hashes, dead letters, reviews, audit — in ONE fenced `commitPage`.
  * The cursor never passes the server's `Date` at run start, and moves only past rows handled.
@@ -225,9 +225,11 @@ async function syncRows<T>(run: RunContext, rows: T[], done: boolean[], slots: R
   if (failure !== undefined) throw failure;
 }
 
-/** Writes a page's work in one fenced commit (nothing in a dry run). */
+/** Writes a page's work in one fenced commit (nothing in a dry run), with the reviews of Tradify rows read since the last. */
 export async function commit(run: RunContext, work: PageWork): Promise<void> {
-  if (run.dryRun || work.isEmpty) return;
+  if (run.dryRun) return;
+  await run.unreadable.flush(work);
+  if (work.isEmpty) return;
   await run.options.store.commitPage(run.accountId, run.token, work.toCommit(), { signal: run.signal });
   for (const link of work.links) {
     if (link.kind === 'patient' && run.uncommittedCustomers.get(link.tradifyId) === link.clinikoId) run.uncommittedCustomers.delete(link.tradifyId);

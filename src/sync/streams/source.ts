@@ -150,7 +150,7 @@ interface PageMark {
 }
 
 /**
- * Tracks the records still to read in one stream, for the run's ETA (DESIGN §6.7).
+ * Tracks the records still to read in one stream, for the run's ETA (`docs/architecture.md#long-runs`).
  *
  * Pages are read ahead of the writes, so a page counts only once its rows start syncing
  * (`started`, called from the handler's `prepare`): a run stopped by `maxRunDuration` then

@@ -1,5 +1,5 @@
 /**
- * The `q[]` filter grammar of cliniko-api.md §3.2 and the per-endpoint whitelists of §3.3.
+ * The `q[]` filter grammar and the per-endpoint whitelists (`docs/cliniko-api-notes.md#filters`).
  * A filter is `field:OPERATORvalue`; the operator is the longest match, checked in the
  * order `!?`, `!=`, `>=`, `<=`, `~~`, `?`, `*`, `>`, `<`, `~`, `=`.
  *
@@ -30,7 +30,7 @@ const VALUELESS: readonly FilterOperator[] = ['?', '!?', '*'];
 const TIMESTAMPS = { archived_at: 'datetime', created_at: 'datetime', updated_at: 'datetime' } as const;
 const ARCHIVED_DELETED = { archived_at: 'datetime', deleted_at: 'datetime' } as const;
 
-/** The whitelists per endpoint (cliniko-api.md §3.3). Keys are route names. */
+/** The whitelists per endpoint: any other field is a 400. Keys are route names. */
 export const FILTER_WHITELISTS = {
   patients: {
     accepted_privacy_policy: 'boolean', ...TIMESTAMPS, date_of_birth: 'date', email: 'string', first_name: 'string',

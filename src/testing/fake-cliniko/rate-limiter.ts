@@ -1,7 +1,7 @@
 /**
  * The fake Cliniko's rate limiter: `perMinute` requests per API key per 60 s, in a fixed
  * window that opens with a key's first request (default) or a sliding one, on the server
- * clock (cliniko-api.md §4).
+ * clock (`docs/cliniko-api-notes.md#rate-limits`).
  *
  * @module
  */

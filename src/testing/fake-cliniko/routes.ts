@@ -1,6 +1,6 @@
 /**
  * The fake Cliniko's routes (paths after `/v1`): generic list and single-record reads with
- * the archived/deleted rules of cliniko-api.md §3.6, and the patient writes.
+ * the archived/deleted rules (`docs/cliniko-api-notes.md#archived-and-deleted-records`), and the patient writes.
  *
  * @module
  */

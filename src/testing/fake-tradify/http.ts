@@ -1,6 +1,6 @@
 /**
  * The transport-neutral request and answer of the fake Tradify's handler core, shared by the
- * node:http server and the msw handlers, and the contract's error answers (tradify-api.md §9.2).
+ * node:http server and the msw handlers, and the contract's error answers (`docs/tradify-contract.md#errors`).
  *
  * @module
  */
@@ -41,7 +41,7 @@ const CODE_BY_STATUS: Record<number, string> = {
   429: 'rate_limited',
 };
 
-/** An error answer thrown inside the core and turned into the §9.2 error body. */
+/** An error answer thrown inside the core and turned into the contract's error body. */
 export class FakeHttpError extends Error {
   readonly status: number;
   readonly code: string;
@@ -82,7 +82,7 @@ export function notFound(what: string): FakeHttpError {
   return new FakeHttpError(404, `No such ${what}.`);
 }
 
-/** The §9.2 error body. */
+/** The contract's error body (`docs/tradify-contract.md#errors`). */
 export function errorBody(error: FakeHttpError, requestId: string): string {
   return JSON.stringify({ error: { code: error.code, message: error.message, details: error.details }, requestId });
 }

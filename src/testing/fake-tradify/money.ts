@@ -1,5 +1,5 @@
 /**
- * Exact money arithmetic for the fake Tradify (tradify-api.md §9.5), written independently of
+ * Exact money arithmetic for the fake Tradify (`docs/tradify-contract.md#arithmetic`), written independently of
  * `src/core/decimal.ts` so a misreading in one is caught by the other. Values are BigInt
  * counts of a fixed scale; nothing here ever touches a float.
  *
@@ -60,11 +60,11 @@ export interface LineAmounts {
   amountIncTax: bigint;
 }
 
-/** The tax modes of §9.4. */
+/** The contract's tax modes. */
 export type FakeTaxMode = 'exclusive' | 'inclusive' | 'no_tax';
 
 /**
- * §9.5 per-line arithmetic.
+ * The contract's per-line arithmetic.
  *
  * @param quantity - hundredths (2 places)
  * @param unitPrice - cents (2 places)

@@ -1,5 +1,5 @@
 /**
- * Cursor paging of the fake Tradify (tradify-api.md §9.2): `?pageSize=` (default 50, max 200)
+ * Cursor paging of the fake Tradify (`docs/tradify-contract.md#wire-conventions`): `?pageSize=` (default 50, max 200)
  * and an opaque `?cursor=` that encodes the last record's position (keyset), so records
  * created while a client pages never shift a page it has not read yet.
  *

@@ -1,5 +1,5 @@
 /**
- * The fake Tradify's rate limit (tradify-api.md §9.2): fixed 60 s windows, aligned to the
+ * The fake Tradify's rate limit (`docs/tradify-contract.md#retries-idempotency-and-rate-limits`): fixed 60 s windows, aligned to the
  * server clock's minute, of `perMinute` requests per API key.
  *
  * @module

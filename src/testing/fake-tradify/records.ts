@@ -1,13 +1,13 @@
 /**
- * The records the fake Tradify stores, shaped like the wire (tradify-api.md §9.4 plus
- * DESIGN.md §1). Invoice money is not stored: it is derived from the lines and payments each
+ * The records the fake Tradify stores, shaped like the wire (`docs/tradify-contract.md#records`).
+ * Invoice money is not stored: it is derived from the lines and payments each
  * time an invoice is read, so a tampered line always yields consistent totals.
  *
  * @module
  */
 import type { FakeTaxMode } from './money.js';
 
-/** §9.4 Address. */
+/** The contract's Address. */
 export interface FakeAddress {
   line1: string | null;
   line2: string | null;
@@ -57,7 +57,7 @@ export interface FakeLineItem {
   accountCode: string | null;
 }
 
-/** Invoice states of §9.5. */
+/** The contract's invoice states. */
 export type FakeInvoiceStatus = 'draft' | 'approved' | 'paid' | 'cancelled';
 
 /** A stored invoice (the amounts are computed when it is read). */
@@ -85,14 +85,14 @@ export interface FakeStoredInvoice {
   updatedAt: string;
 }
 
-/** A line as read: the stored line plus its §9.5 amounts. */
+/** A line as read: the stored line plus the contract's amounts. */
 export interface FakeLineItemView extends FakeLineItem {
   amountExTax: string;
   taxAmount: string;
   amountIncTax: string;
 }
 
-/** An invoice as read, with §9.5 totals. */
+/** An invoice as read, with the contract's totals. */
 export interface FakeInvoice extends Omit<FakeStoredInvoice, 'lineItems'> {
   isOverdue: boolean;
   lineItems: FakeLineItemView[];
@@ -103,7 +103,7 @@ export interface FakeInvoice extends Omit<FakeStoredInvoice, 'lineItems'> {
   amountDue: string;
 }
 
-/** §9.4 Payment. */
+/** The contract's Payment. */
 export interface FakePayment {
   id: string;
   invoiceId: string;
@@ -115,7 +115,7 @@ export interface FakePayment {
   createdAt: string;
 }
 
-/** §9.4 Staff (read-only on the wire). */
+/** The contract's Staff (read-only on the wire). */
 export interface FakeStaff {
   id: string;
   name: string;
@@ -128,7 +128,7 @@ export interface FakeStaff {
   active: boolean;
 }
 
-/** §9.4 TaxRate; `rate` is a number in percent. */
+/** The contract's TaxRate; `rate` is a number in percent. */
 export interface FakeTaxRate {
   id: string;
   name: string;

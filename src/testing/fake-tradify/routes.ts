@@ -1,5 +1,5 @@
 /**
- * The endpoints of the fake Tradify (tradify-api.md §9.3 plus DESIGN.md §1), transport-neutral.
+ * The endpoints of the fake Tradify (`docs/tradify-contract.md#endpoints-the-library-uses`), transport-neutral.
  *
  * @module
  */
@@ -37,7 +37,7 @@ interface Route {
 
 const ok = (body: unknown, status = 200): RouteResult => ({ status, body });
 
-/** The customer as sent: `ownerStaffId` omitted when null (DESIGN.md §1). */
+/** The customer as sent: `ownerStaffId` omitted when null (`docs/tradify-contract.md#records`). */
 function customerWire(customer: FakeCustomer): Record<string, unknown> {
   const { ownerStaffId, ...rest } = structuredClone(customer);
   return ownerStaffId === null ? rest : { ...rest, ownerStaffId };
@@ -245,7 +245,7 @@ function deletePayment(ctx: RouteContext, _req: FakeHttpRequest, [id = '', payme
   return { status: 204, body: null, written: paymentId };
 }
 
-/** §9.5: approved ↔ paid follows `amountDue` reaching 0; `updatedAt` moves with every payment. */
+/** The contract's states: approved ↔ paid follows `amountDue` reaching 0; `updatedAt` moves with every payment. */
 function settleStatus(ctx: RouteContext, record: FakeStoredInvoice): void {
   const due = amountDueCents(invoiceView(ctx, record.id));
   if (record.status === 'approved' && due === 0n) record.status = 'paid';

@@ -1,5 +1,5 @@
 /**
- * Input validation of the fake Tradify (tradify-api.md §9.4–§9.5, DESIGN.md §1). Strict on
+ * Input validation of the fake Tradify (`docs/tradify-contract.md#invoice-states-and-validation`). Strict on
  * purpose: unknown or read-only fields, wrong types and too many decimals are all 422s, so a
  * client that misreads the contract fails against the fake rather than in production.
  *
@@ -226,7 +226,7 @@ function readLine(value: unknown, index: number, taxMode: FakeTaxMode, lookups: 
   return line;
 }
 
-/** §9.5: the rate must exist unless the invoice is `no_tax`; absent means the default rate. */
+/** The contract's rule: the rate must exist unless the invoice is `no_tax`; absent means the default rate. */
 function lineTaxRate(r: FieldReader, taxMode: FakeTaxMode, lookups: RuleLookups): FakeTaxRate | undefined {
   const given = r.raw('taxRateId');
   if (given === undefined || given === null) return taxMode === 'no_tax' ? undefined : (lookups.defaultTaxRate() ?? r.issue('taxRateId', 'no_default_rate'));

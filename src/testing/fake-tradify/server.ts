@@ -6,9 +6,10 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { rejectUnknownOptions } from '../../core/options.js';
 import { createFakeTradifyCore, type FakeTradifyCore } from './core.js';
 import type { FakeHttpRequest } from './http.js';
-import type { FakeRequestLogEntry, FakeTradifyFaultControl, FakeTradifyOptions } from './options.js';
+import { FAKE_TRADIFY_OPTION_SHAPE, type FakeRequestLogEntry, type FakeTradifyFaultControl, type FakeTradifyOptions } from './options.js';
 import type { FakeTradifyState } from './state.js';
 
 /** A running fake Tradify. */
@@ -60,7 +61,7 @@ async function serve(core: FakeTradifyCore, req: IncomingMessage, res: ServerRes
 /**
  * Starts the fake Tradify on 127.0.0.1 on a free port.
  *
- * It enforces tradify-api.md §9.2–§9.5 and DESIGN.md §1: auth, the §9.2 error body, cursor
+ * It enforces `docs/tradify-contract.md`: auth, the contract's error body, cursor
  * paging, `Idempotency-Key` replay (24 h on the server clock; the same key with a different
  * method, path or body is 422 `idempotency_mismatch`), `externalReference` conflicts (409
  * with `existingId`), the invoice state graph (409 `invalid_state`), exact per-line GST
@@ -77,6 +78,7 @@ async function serve(core: FakeTradifyCore, req: IncomingMessage, res: ServerRes
  * ```
  */
 export async function startFakeTradify(options: FakeTradifyOptions = {}): Promise<FakeTradify> {
+  rejectUnknownOptions(options, FAKE_TRADIFY_OPTION_SHAPE, { owner: 'startFakeTradify' });
   const core = createFakeTradifyCore(options);
   const server = createServer((req, res) => {
     serve(core, req, res).catch(() => {

@@ -27,7 +27,7 @@ import { FakeTable } from './table.js';
  */
 export interface FakeTradifyState {
   customers: FakeTable<FakeCustomer>;
-  /** Stored without amounts; read with §9.5 totals, `amountPaid`, `amountDue` and `isOverdue`. */
+  /** Stored without amounts; read with the contract's totals, `amountPaid`, `amountDue` and `isOverdue`. */
   invoices: FakeTable<FakeStoredInvoice, FakeInvoice>;
   payments: FakeTable<FakePayment>;
   staff: FakeTable<FakeStaff>;
@@ -63,7 +63,7 @@ function sum(values: bigint[]): bigint {
   return values.reduce((a, b) => a + b, 0n);
 }
 
-/** Reads a stored invoice with its §9.5 amounts, given its payments and today's UTC date. */
+/** Reads a stored invoice with the contract's amounts, given its payments and today's UTC date. */
 export function invoiceView(invoice: FakeStoredInvoice, payments: FakePayment[], today: string): FakeInvoice {
   const lines: FakeLineItemView[] = invoice.lineItems.map((line) => {
     const amounts = lineAmounts(
