@@ -17,7 +17,7 @@ import { patientsByIds } from './streams/source.js';
 import { commit, type StopReason } from './streams/runner.js';
 import { mapPatientToCustomer } from '../mapping/customer.js';
 import { isTransientError } from '../core/errors.js';
-import { TargetDownError, isTargetDown } from './writer.js';
+import { TargetDownError, isTargetDown } from './record-retry.js';
 
 /** The pseudo-stream whose cursor records when customers were last listed. */
 const CUSTOMERS_CURSOR = 'tradify-customers';

@@ -12,7 +12,7 @@ import { PageWork } from './streams/commit.js';
 import type { RunContext } from './streams/context.js';
 import { commit, type StopReason } from './streams/runner.js';
 import { syncInvoicesByIds } from './targeted.js';
-import { TargetDownError, isTargetDown } from './writer.js';
+import { TargetDownError, isTargetDown } from './record-retry.js';
 
 async function linkedDrafts(run: RunContext): Promise<string[]> {
   const { tradify, store } = run.options;

@@ -10,7 +10,7 @@ import type { RunAlerts } from '../run-alerts.js';
 import type { RunCounters } from '../summary.js';
 import type { Lookups } from '../lookups.js';
 import type { MappingContext } from '../../mapping/context.js';
-import { withRecordRetry } from '../writer.js';
+import { withRecordRetry } from '../record-retry.js';
 import { ItemsReader } from './source.js';
 import type { PageWork } from './commit.js';
 import type { PlannedItem } from '../plan.js';

@@ -12,7 +12,7 @@ import PQueue from 'p-queue';
 import type { KeysetPage } from '../../cliniko/keyset.js';
 import type { SyncStream } from '../events.js';
 import type { StreamCursor } from '../ports.js';
-import { isTargetDown } from '../writer.js';
+import { isTargetDown } from '../record-retry.js';
 import { PageWork } from './commit.js';
 import type { RunContext } from './context.js';
 import { readAhead } from './read-ahead.js';
