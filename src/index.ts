@@ -88,6 +88,7 @@ export type {
   ClinikoBareOperators,
   ClinikoFilterValues,
 } from './cliniko/filters.js';
+export type { ReadablePage, UnreadableRow } from './cliniko/listing.js';
 export type { ChangesOptions, KeysetPage, KeysetPosition, RejectedRecord } from './cliniko/keyset.js';
 export type { RequestOptions, ListParams } from './cliniko/transport.js';
 export type { Patients, PatientListParams, PatientRetrieveOptions, PatientCreateParams, PatientUpdateParams } from './cliniko/patients.js';
@@ -245,7 +246,7 @@ export type {
 } from './alerts/index.js';
 
 // --- reconciliation and its report --------------------------------------------------------
-export { ReconciliationReport, writeReportFiles } from './sync/report/index.js';
+export { ReconciliationReport, writeReportFiles, KNOWN_REASONS } from './sync/report/index.js';
 export type {
   ReportFormat,
   WriteReportFilesOptions,
@@ -260,6 +261,12 @@ export type {
   RepairSummary,
   ReconciliationSummary,
   ReconciliationReportData,
+  ReconciliationReportInput,
+  Discrepancy,
+  KnownItem,
+  KnownReason,
+  KnownSummary,
+  KnownSummaryRow,
 } from './sync/report/index.js';
 export type { ReconcileOptions } from './sync/reconcile/index.js';
 

@@ -44,6 +44,15 @@ describe('createStatusJudge', () => {
     expect(judge(cliniko('10', { lineCount: '0' }), tradify('draft'))).toEqual({ agrees: true });
   });
 
+  it('a draft the mapping must keep (lines it cannot reproduce): Open left a draft agrees under every policy; Paid needs a person', () => {
+    for (const when of ['settled', 'immediately', 'manual'] as const) {
+      const judge = judgeFor(when, changedMs + 48 * HOUR);
+      expect(judge(cliniko('10', { mustStayDraft: 'true' }), tradify('draft'))).toEqual({ agrees: true });
+    }
+    const judge = judgeFor('immediately', changedMs);
+    expect(judge(cliniko('20', { mustStayDraft: 'true' }), tradify('draft'))).toEqual({ agrees: false, fixable: false, reason: 'needs-review-paid-but-not-approvable' });
+  });
+
   it('every policy: Open but paid in Tradify, Closed or deleted but live, cancelled in Tradify, and the table’s own reviews', () => {
     for (const when of ['settled', 'immediately', 'manual'] as const) {
       const judge = judgeFor(when, changedMs);

@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { ConfigError } from '../../core/errors.js';
 import { createScheduler, parseCronPattern, type SchedulableEngine } from '../../sync/scheduler.js';
 import { writeReportFiles } from '../../sync/report/files.js';
+import { headlineText } from '../../sync/report/labels.js';
 import { ReconciliationReport } from '../../sync/report/report.js';
 import type { SyncSummary } from '../../sync/summary.js';
 import type { CliConfig } from '../config.js';
@@ -58,7 +59,7 @@ export async function scheduleAction(ctx: CommandContext, options: ScheduleCliOp
       const report = await engine.reconcile({ ...o, since: config.reconcile.since, alertThreshold: config.reconcile.alertThreshold });
       if (report instanceof ReconciliationReport) {
         const files = out === undefined ? [] : await writeReportFiles(report, { dir: out, formats, timeZone: config.timeZone });
-        ctx.out.note(`${new Date().toISOString()} reconcile: ${report.summary.totalFindings} finding(s)${files.length ? ` → ${files.join(', ')}` : ''}`);
+        ctx.out.note(`${new Date().toISOString()} reconcile: ${headlineText(report.summary.discrepancies)}, ${report.summary.totalFindings} finding(s)${files.length ? ` → ${files.join(', ')}` : ''}`);
       }
       return report;
     },

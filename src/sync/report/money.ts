@@ -47,7 +47,7 @@ export function describeMoneyRow(row: MoneyRow): string {
   const notes: string[] = [];
   if (row.discrepancies > 0) notes.push(`${plural(row.discrepancies, 'invoice differs', 'invoices differ')} with no known reason: see the findings`);
   else if (!accountedFor(row)) notes.push('Differs with no invoice to account for it: check this period');
-  if (row.knownItems > 0) notes.push(`${plural(row.knownItems, 'invoice differs', 'invoices differ')} for a known reason (see the review queue)`);
+  if (row.knownItems > 0) notes.push(`${plural(row.knownItems, 'invoice differs', 'invoices differ')} for a known reason (see the known items)`);
   const rounding = roundingNote(row);
   if (rounding) notes.push(rounding);
   return notes.length === 0 ? 'Matches' : notes.join('; ');
