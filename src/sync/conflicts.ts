@@ -7,10 +7,10 @@
  */
 import type { TradifyCustomer, TradifyInvoice } from '../tradify/port.js';
 import { dueDaysFromListing } from './due-days.js';
-import { payloadHash } from './hash.js';
+import { payloadHash } from '../core/hash.js';
 import { PageWork } from './streams/commit.js';
 import type { RunContext } from './streams/context.js';
-import { indexEntry, loadPatientStates, syncPatient } from './streams/patients.js';
+import { indexEntry, loadPatientStates, syncPatient } from './streams/patient-sync.js';
 import { customerProjection, changedFieldNames, invoiceProjection } from './streams/projection.js';
 import { syncInvoicesByIds } from './targeted.js';
 import { patientsByIds } from './streams/source.js';

@@ -16,7 +16,7 @@ import { isTargetDown } from '../writer.js';
 import { PageWork } from './commit.js';
 import type { RunContext } from './context.js';
 import { readAhead } from './read-ahead.js';
-import { streamStart } from '../estimate.js';
+import { secondsBefore, streamStart } from '../stream-start.js';
 
 /** Why a stream stopped before its end. */
 export type StopReason = 'max-run-duration' | 'target-down';
@@ -40,11 +40,6 @@ export interface StreamHandler<T extends { id: string; updated_at: string }, P =
   skipSeen: boolean;
   /** Syncs one row; throws `TargetDownError` when Tradify is down. */
   syncOne(run: RunContext, row: T, work: PageWork, prepared: P): Promise<void>;
-}
-
-
-function isoMinusSeconds(iso: string, seconds: number): string {
-  return new Date(Date.parse(iso) - seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 function capped(updatedAt: string, serverTime: string | null): string {
@@ -192,7 +187,7 @@ async function finishPage<T extends { id: string; updated_at: string }>(
   if (position && advance) {
     const updatedAt = capped(position.updatedAt, page.serverTime);
     if (!previous || updatedAt >= previous.updatedAt) cursor = work.cursors[stream] = { updatedAt, id: position.id };
-    work.seenPruneBefore[stream] = isoMinusSeconds(updatedAt, run.options.lookbackSeconds);
+    work.seenPruneBefore[stream] = secondsBefore(updatedAt, run.options.lookbackSeconds);
   }
   await commit(run, work);
   return { stopped, cursor };
