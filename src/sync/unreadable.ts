@@ -27,7 +27,7 @@ import type { TradifyListedResource, TradifyUnreadableRow } from '../tradify/por
 import { emailHash } from '../core/hash.js';
 import type { NewReview, Review, StateStore } from './ports.js';
 import type { RunAlerts } from './run-alerts.js';
-import type { PageWork } from './streams/commit.js';
+import type { PageWork } from './streams/page-work.js';
 import type { RunCounters } from './summary.js';
 
 /** The reason code of the review opened for a Tradify row that could not be read. */

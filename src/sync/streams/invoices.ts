@@ -20,7 +20,7 @@ import { idempotencyKey } from '../idempotency.js';
 import type { LinkRecord } from '../ports.js';
 import { existingByReference } from '../reference-lookup.js';
 import { totalsDifferences, type TotalsDifference } from '../totals.js';
-import type { PageWork } from './commit.js';
+import type { PageWork } from './page-work.js';
 import type { RunContext } from './context.js';
 import { loadPatientStates, syncPatient } from './patient-sync.js';
 import { invoiceProjection } from './projection.js';

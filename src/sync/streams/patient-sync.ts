@@ -17,7 +17,7 @@ import { idempotencyKey } from '../idempotency.js';
 import { findCustomer } from '../linker.js';
 import { existingByReference } from '../reference-lookup.js';
 import type { LinkRecord, TradifyIndexEntry } from '../ports.js';
-import type { PageWork } from './commit.js';
+import type { PageWork } from './page-work.js';
 import type { RunContext } from './context.js';
 import { customerProjection } from './projection.js';
 
