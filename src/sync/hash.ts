@@ -1,5 +1,6 @@
 /**
- * The hashing helpers reconciliation still imports from here; they live in `core/hash.ts`.
+ * The hashing helpers live in `core/hash.ts`; this re-export stays only until reconciliation
+ * imports them from there.
  *
  * @module
  */
