@@ -10,7 +10,7 @@ import type { Clock } from '../core/clock.js';
 import { defaultLogger, silentLogger } from '../core/logger.js';
 import type { Logger } from '../core/logger.js';
 import { rejectUnknownOptions, type OptionShape } from '../core/options.js';
-import { sha256 } from '../sync/hash.js';
+import { sha256 } from '../core/hash.js';
 import type { Alert, AlertDelivery, AlertIncident, AlertSeverity, Alerter, StateStore } from '../sync/ports.js';
 import { ALERT_DELIVERY, deliveryHooks, destinationOf, failureCode } from './delivery.js';
 import type { AlertDeliveryHooks } from './delivery.js';

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConsoleAlerter } from '../alerts/console.js';
 import { ClinikoClient } from '../cliniko/client.js';
+import { toWholeSecondIso } from '../core/dates.js';
 import { silentLogger } from '../core/logger.js';
 import { SyncEngine } from '../sync/engine.js';
 import { estimateEta } from '../sync/eta.js';
@@ -94,7 +95,7 @@ function editSomeRecords(fc: FakeCliniko): string[] {
   }
   const open = fc.db.invoices.all().find((inv) => inv.status === 10 && inv.deleted_at === null && inv.archived_at === null);
   if (open) {
-    fc.db.invoices.update(open.id, { status: 20, status_description: 'Paid', closed_at: new Date(fc.db.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z') });
+    fc.db.invoices.update(open.id, { status: 20, status_description: 'Paid', closed_at: toWholeSecondIso(fc.db.clock.now()) });
     edited.push(`invoice ${open.id}: paid`);
   }
   return edited;

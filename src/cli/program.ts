@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from '../version.js';
+import type { Bind } from './bind.js';
 import { CommandContext, globalsOf } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { processIo, type CliIo } from './output.js';
@@ -20,12 +21,6 @@ import { registerStatus } from './commands/status.js';
 import { registerSchedule } from './commands/schedule.js';
 import { registerDemo } from './commands/demo.js';
 import { registerWorker } from './worker.js';
-
-/** A command's handler: the context, then commander's positional arguments and options. */
-export type Handler = (ctx: CommandContext, ...args: never[]) => Promise<number>;
-
-/** Turns a handler into a commander action that records the exit code. */
-export type Bind = (name: string, handler: Handler) => (...args: unknown[]) => Promise<void>;
 
 const ROOT_HELP = `
 Configuration (environment; keys never go in a config file):

@@ -33,7 +33,7 @@ import type * as WorkerModule from '../worker/worker.js';
 import { readJsonFile, type CliConfig } from './config.js';
 import type { CommandContext } from './context.js';
 import { EXIT } from './exit-codes.js';
-import type { Bind } from './program.js';
+import type { Bind } from './bind.js';
 
 /** Options of `worker`. */
 export interface WorkerCliOptions {

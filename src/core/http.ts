@@ -39,7 +39,7 @@ import {
 import { defaultLogger, type Logger } from './logger.js';
 import { sharedLimiter, type RequestLimiter } from './pacing.js';
 import { isLoopbackHost, queryKeysOf } from './redact.js';
-import { rejectUnknownOptions, TRANSPORT_OPTION_SHAPE, type OptionShape } from './options.js';
+import { rejectUnknownOptions, RETRY_OPTION_SHAPE, type OptionShape } from './options.js';
 import { retryLoop, type NextTry } from './retry-loop.js';
 import { FullJitterBackoff, RETRY_DEFAULTS, isRetryableMethod, type RetryOptions } from './retry.js';
 
@@ -71,6 +71,17 @@ export interface HttpTransportOptions {
    */
   maxResponseBytes?: number | undefined;
 }
+
+/** The transport settings shared by `ClinikoClient`, `HttpTradifyClient` and the HTTP core. */
+export const TRANSPORT_OPTION_SHAPE = {
+  timeout: true,
+  fetch: true,
+  logger: true,
+  clock: true,
+  retry: RETRY_OPTION_SHAPE,
+  random: true,
+  maxResponseBytes: true,
+} as const satisfies OptionShape<HttpTransportOptions>;
 
 /** Options of {@link createHttpClient}. */
 export interface HttpClientOptions extends HttpTransportOptions {

@@ -7,7 +7,7 @@
 import { ConfigError } from '../core/errors.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { defaultLogger, type Logger } from '../core/logger.js';
-import { DEFAULT_TIME_ZONE, isValidTimeZone, parseDuration } from '../core/dates.js';
+import { DEFAULT_TIME_ZONE, isValidTimeZone, parseDuration, toWholeSecondIso } from '../core/dates.js';
 import { rejectUnknownOptions, type OptionShape } from '../core/options.js';
 import { resolveMappingConfig, type MappingConfig, type ResolvedMappingConfig } from '../mapping/config.js';
 import type { TradifyPort } from '../tradify/port.js';
@@ -121,7 +121,7 @@ export function resolveInitialSyncFrom(value: Date | string | undefined): string
   if (!Number.isFinite(ms)) {
     throw new ConfigError('initialSyncFrom', `SyncEngine option 'initialSyncFrom' must be a Date or an ISO 8601 date such as '2025-07-01'.`);
   }
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return toWholeSecondIso(ms);
 }
 
 function resolveAccountId(value: string | undefined): string {

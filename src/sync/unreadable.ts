@@ -24,10 +24,10 @@ import type { Logger } from '../core/logger.js';
 import { emailKey } from '../mapping/emails.js';
 import { parseExternalReference } from '../mapping/invoice.js';
 import type { TradifyListedResource, TradifyUnreadableRow } from '../tradify/port.js';
-import { emailHash } from './hash.js';
+import { emailHash } from '../core/hash.js';
 import type { NewReview, Review, StateStore } from './ports.js';
 import type { RunAlerts } from './run-alerts.js';
-import type { PageWork } from './streams/commit.js';
+import type { PageWork } from './streams/page-work.js';
 import type { RunCounters } from './summary.js';
 
 /** The reason code of the review opened for a Tradify row that could not be read. */

@@ -4,8 +4,8 @@
  * @module
  */
 import { ConfigError } from '../core/errors.js';
-import type { HttpTransportOptions } from '../core/http.js';
-import { rejectUnknownOptions, TRANSPORT_OPTION_SHAPE, type OptionShape } from '../core/options.js';
+import { TRANSPORT_OPTION_SHAPE, type HttpTransportOptions } from '../core/http.js';
+import { rejectUnknownOptions, type OptionShape } from '../core/options.js';
 import { isLoopbackHost } from '../core/redact.js';
 import type { TradifyCapabilities } from './port.js';
 

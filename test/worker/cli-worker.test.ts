@@ -8,7 +8,7 @@ import { ConfigError } from 'cliniko-tradify';
 import { loadCliConfig } from '../../src/cli/config.js';
 import { CommandContext } from '../../src/cli/context.js';
 import type { CliIo } from '../../src/cli/output.js';
-import type { Bind } from '../../src/cli/program.js';
+import type { Bind } from '../../src/cli/bind.js';
 import { accountCredentialsFromEnv, accountEnvSuffix, loadAccountsFile, registerWorker, workerDatabaseUrl, workerOptions } from '../../src/cli/worker.js';
 
 const CANARY = 'ck_canary_9f3e1d_secret-au2';

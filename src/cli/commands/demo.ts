@@ -8,7 +8,7 @@ import { ConfigError } from '../../core/errors.js';
 import type { CommandContext } from '../context.js';
 import { runDemo } from '../demo.js';
 import { EXIT } from '../exit-codes.js';
-import type { Bind } from '../program.js';
+import type { Bind } from '../bind.js';
 
 /** Options of `demo`. */
 export interface DemoCliOptions {

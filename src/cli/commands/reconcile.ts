@@ -14,7 +14,7 @@ import { ReconciliationReport } from '../../sync/report/report.js';
 import type { CommandContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { formatCount } from '../output.js';
-import type { Bind } from '../program.js';
+import type { Bind } from '../bind.js';
 
 const FORMATS: readonly ReportFormat[] = ['html', 'csv', 'money-csv', 'json', 'md'];
 /** Discrepancies printed one per line; the rest are in the report. */

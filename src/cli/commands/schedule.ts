@@ -14,7 +14,7 @@ import type { SyncSummary } from '../../sync/summary.js';
 import type { CliConfig } from '../config.js';
 import type { CommandContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import type { Bind } from '../program.js';
+import type { Bind } from '../bind.js';
 import { parseFormats, reportDirectory } from './reconcile.js';
 
 /** Options of `schedule`. */

@@ -11,7 +11,7 @@ import { EXIT } from '../exit-codes.js';
 import { formatCount, formatDuration } from '../output.js';
 import type { PendingWork } from '../../sync/summary.js';
 import { ProgressReporter } from '../progress.js';
-import type { Bind } from '../program.js';
+import type { Bind } from '../bind.js';
 import type { CliRuntime } from '../runtime.js';
 
 /** Prints a run summary for people. */

@@ -12,7 +12,7 @@ import type { Lookups } from '../lookups.js';
 import type { MappingContext } from '../../mapping/context.js';
 import { withRecordRetry } from '../record-retry.js';
 import { ItemsReader } from './source.js';
-import type { PageWork } from './commit.js';
+import type { PageWork } from './page-work.js';
 import type { PlannedItem } from '../plan.js';
 import { HELD_REASON, UnreadableTradifyRows } from '../unreadable.js';
 
