@@ -25,7 +25,7 @@ export interface AlertDeliveryHooks {
 }
 
 /** A built-in alerter. */
-export interface DeliveringAlerter extends Alerter {
+interface DeliveringAlerter extends Alerter {
   [ALERT_DELIVERY](): AlertDeliveryHooks;
 }
 
@@ -39,7 +39,7 @@ export function deliveryHooks(alerter: Alerter): AlertDeliveryHooks {
 const NAME = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** The destination name of a custom alerter that names none. */
-export const DEFAULT_DESTINATION = 'custom';
+const DEFAULT_DESTINATION = 'custom';
 
 /**
  * An alerter's `name` option, checked: it keys stored delivery state, so it must be short and

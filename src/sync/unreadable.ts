@@ -31,7 +31,7 @@ import type { PageWork } from './streams/page-work.js';
 import type { RunCounters } from './summary.js';
 
 /** The reason code of the review opened for a Tradify row that could not be read. */
-export const UNREADABLE_ROW_REASON = 'tradify-row-unreadable';
+const UNREADABLE_ROW_REASON = 'tradify-row-unreadable';
 
 /** The reason code of a dead letter for a record held back by an unreadable Tradify row. */
 export const HELD_REASON = 'tradify-record-unreadable';

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Alert, Clock, LogFields, Logger } from 'cliniko-tradify';
 
 /** The secret part of the URL: a test fails if it shows up in a log line. */
-export const SECRET_PATH = '/hooks/T000/B000/secret-token-canary';
+const SECRET_PATH = '/hooks/T000/B000/secret-token-canary';
 
 export interface LoopbackWebhook {
   url: string;

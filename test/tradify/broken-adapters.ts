@@ -18,7 +18,7 @@ import {
 /** Wraps a working port into a broken one. */
 export type Break = (port: TradifyPort) => TradifyPort;
 
-export function listingOf<T>(pages: () => AsyncIterable<T[]>): TradifyListing<T> {
+function listingOf<T>(pages: () => AsyncIterable<T[]>): TradifyListing<T> {
   return {
     pages,
     async *[Symbol.asyncIterator]() {
@@ -28,7 +28,7 @@ export function listingOf<T>(pages: () => AsyncIterable<T[]>): TradifyListing<T>
 }
 
 /** The same listing with every page passed through `f`. */
-export function mapPages<T, U>(listing: TradifyListing<T>, f: (page: T[]) => U[]): TradifyListing<U> {
+function mapPages<T, U>(listing: TradifyListing<T>, f: (page: T[]) => U[]): TradifyListing<U> {
   return listingOf(async function* () {
     for await (const page of listing.pages()) yield f(page);
   });

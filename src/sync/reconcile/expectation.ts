@@ -20,7 +20,7 @@ import type { TradifyTaxRate } from '../../tradify/port.js';
 import type { ReconcileInternals } from './types.js';
 
 /** The mapping's verdict on one invoice, as staged attributes (all text). */
-export interface InvoiceExpectation {
+interface InvoiceExpectation {
   /** `invoice-filtered` or `vetoed` when the sync leaves the invoice out. */
   policy: 'invoice-filtered' | 'vetoed' | null;
   /** `'true'` when the sync never approves it (see `draftWhy`). */
@@ -51,7 +51,7 @@ function expectationOf(mapping: InvoiceMapping): InvoiceExpectation {
 }
 
 /** The engine's mapping settings, library defaults for what `internals.mapping` leaves out. */
-export function mappingConfigOf(internals: Pick<ReconcileInternals, 'mapping'>): ResolvedMappingConfig {
+function mappingConfigOf(internals: Pick<ReconcileInternals, 'mapping'>): ResolvedMappingConfig {
   return { ...resolveMappingConfig({}), ...internals.mapping };
 }
 

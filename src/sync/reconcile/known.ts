@@ -10,7 +10,7 @@ import type { FindingEntity } from '../report/types.js';
 import type { ReconcileInternals } from './types.js';
 
 /** The review or dead letter that explains a record. */
-export interface RecordedReason {
+interface RecordedReason {
   id: string;
   reasonCode: string;
 }

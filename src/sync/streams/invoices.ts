@@ -33,7 +33,7 @@ const MAX_REPLANS = 3;
 /** The `reference` our payments carry, so the planner can tell ours from a person's. */
 const PAYMENT_REFERENCE_PREFIX = 'cliniko:invoice:';
 /** The review opened when Tradify's totals differ from Cliniko's: the invoice is neither approved nor paid. */
-export const TOTALS_REVIEW = 'totals-differ';
+const TOTALS_REVIEW = 'totals-differ';
 
 type Plannable = {
   draft: TradifyInvoiceInput;
