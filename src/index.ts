@@ -63,6 +63,8 @@ export { systemClock } from './core/clock.js';
 export type { Clock } from './core/clock.js';
 export { defaultLogger, silentLogger } from './core/logger.js';
 export type { Logger, LogFields } from './core/logger.js';
+export { pinoLogger } from './core/pino.js';
+export type { PinoLike, PinoLogMethod } from './core/pino.js';
 
 // --- core: decimal, dates ---
 export { Decimal, dec } from './core/decimal.js';

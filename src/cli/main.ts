@@ -9,11 +9,15 @@
 import { runCli } from './program.js';
 import { processIo } from './output.js';
 import { EXIT } from './exit-codes.js';
+import { formatEntry, logFormatFor, logFormatInArgs } from './logging.js';
 
 const controller = new AbortController();
+const STOPPING = 'cliniko-tradify: stopping after the current page (Ctrl-C again to quit at once)…';
 const stop = (): void => {
   if (controller.signal.aborted) process.exit(EXIT.interrupted);
-  process.stderr.write('\ncliniko-tradify: stopping after the current page (Ctrl-C again to quit at once)…\n');
+  const json = logFormatFor(logFormatInArgs(process.argv.slice(2)), process.stderr.isTTY) === 'json';
+  // pretty: the newline first ends a progress line being redrawn
+  process.stderr.write(json ? `${formatEntry('json', new Date(), 'info', STOPPING)}\n` : `\n${STOPPING}\n`);
   controller.abort();
 };
 process.on('SIGINT', stop);

@@ -8,6 +8,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from '../version.js';
 import { CommandContext, globalsOf } from './context.js';
 import { EXIT } from './exit-codes.js';
+import { LOG_FORMATS, LOG_LEVELS, VERBOSE_LEVEL } from './logging.js';
 import { processIo, type CliIo } from './output.js';
 import { registerSync } from './commands/sync.js';
 import { registerPlan } from './commands/plan.js';
@@ -34,6 +35,7 @@ Configuration (environment; keys never go in a config file):
   CLINIKO_BASE_URL, CLINIKO_TRADIFY_TIME_ZONE, CLINIKO_TRADIFY_ACCOUNT, CLINIKO_TRADIFY_CONFIG,
   CLINIKO_REQUESTS_PER_MINUTE, TRADIFY_REQUESTS_PER_MINUTE, CLINIKO_TRADIFY_WEBHOOK_URL
   --config <file>           .json, .js or .mjs: mapping callbacks, filters, tables, policies
+  --log-format, --log-level one line per log entry on stderr; json for log pipelines
 
 Examples:
   $ cliniko-tradify demo                      # a whole walk-through against built-in fakes
@@ -54,7 +56,9 @@ export function buildProgram(io: CliIo, signal: AbortSignal, onExit: (code: numb
     .option('-c, --config <file>', 'config file (.json, .js or .mjs); also CLINIKO_TRADIFY_CONFIG')
     .option('--json', 'print one JSON document on stdout (for machines); no progress')
     .addOption(new Option('--progress <mode>', 'progress on stderr').choices(['auto', 'tty', 'plain', 'none']).default('auto'))
-    .option('-v, --verbose', 'log the library’s warnings and request retries on stderr')
+    .option('-v, --verbose', `same as --log-level ${VERBOSE_LEVEL}: also log warnings, request retries and rate-limit pauses`)
+    .addOption(new Option('--log-format <format>', 'stderr lines: pretty, or json (one object per line); default pretty on a terminal, else json').choices(LOG_FORMATS))
+    .addOption(new Option('--log-level <level>', 'least severe log line shown; default error (info for schedule and worker)').choices(LOG_LEVELS))
     .addHelpText('after', ROOT_HELP)
     .showHelpAfterError('(add --help for usage and examples)')
     .enablePositionalOptions(false)
@@ -62,7 +66,7 @@ export function buildProgram(io: CliIo, signal: AbortSignal, onExit: (code: numb
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
   const bind: Bind = (name, handler) => async (...args: unknown[]) => {
     const command = args[args.length - 1] as Command;
-    const ctx = new CommandContext(io, globalsOf(command), signal);
+    const ctx = new CommandContext(io, globalsOf(command), signal, name);
     try {
       onExit(await (handler as (ctx: CommandContext, ...rest: unknown[]) => Promise<number>)(ctx, ...args.slice(0, -1)));
     } catch (error) {

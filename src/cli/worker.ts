@@ -26,8 +26,6 @@ import { ConsoleAlerter } from '../alerts/console.js';
 import { WebhookAlerter } from '../alerts/webhook.js';
 import { ConfigError } from '../core/errors.js';
 import { parseDuration } from '../core/dates.js';
-import type { Logger, LogFields } from '../core/logger.js';
-import { defaultLogger } from '../core/logger.js';
 import type { AccountCredentials, StartWorkerOptions, WorkerAccount } from '../worker/worker.js';
 import type * as WorkerModule from '../worker/worker.js';
 import type { CliConfig } from './config.js';
@@ -142,20 +140,6 @@ function cronSetting(value: string | null | undefined): string | false | undefin
   return value === null ? false : value;
 }
 
-/** Job lines for people on stderr: ids, kinds and outcomes only. */
-function noteLogger(ctx: CommandContext, verbose: boolean): Logger {
-  const line = (level: string, message: string, fields: LogFields = {}): void => {
-    const detail = Object.entries(fields).map(([k, v]) => `${k}=${String(v)}`).join(' ');
-    ctx.out.note(`${new Date().toISOString()} ${level} ${message}${detail ? ` ${detail}` : ''}`);
-  };
-  return {
-    debug: (message, fields) => (verbose ? line('debug', message, fields) : undefined),
-    info: (message, fields) => (verbose || message.startsWith('worker job') ? line('info', message, fields) : undefined),
-    warn: (message, fields) => line('warn', message, fields),
-    error: (message, fields) => line('error', message, fields),
-  };
-}
-
 async function loadWorkerModule(): Promise<typeof WorkerModule> {
   try {
     return await import('../worker/worker.js');
@@ -170,8 +154,8 @@ export function workerOptions(ctx: CommandContext, config: CliConfig, options: W
   const accounts = loadAccountsFile(resolve(ctx.io.cwd, options.accounts));
   const env = ctx.io.env;
   for (const account of accounts) accountCredentialsFromEnv(account.id, env, config); // fail at start, not at 3 a.m.
-  const logger = config.logger ?? noteLogger(ctx, ctx.options.verbose === true);
-  const alerter = config.alerter ?? (config.webhookUrl ? new WebhookAlerter({ url: config.webhookUrl, logger: config.logger ?? defaultLogger }) : new ConsoleAlerter());
+  const logger = config.logger ?? ctx.logger;
+  const alerter = config.alerter ?? (config.webhookUrl ? new WebhookAlerter({ url: config.webhookUrl, logger }) : new ConsoleAlerter({ write: (line, alert) => ctx.alertLine(line, alert) }));
   return {
     connectionString: workerDatabaseUrl(env),
     accounts,

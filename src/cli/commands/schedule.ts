@@ -54,6 +54,7 @@ export async function scheduleAction(ctx: CommandContext, options: ScheduleCliOp
     reconcile: pattern(options.reconcile, config.schedule.reconcile),
     timeZone: config.timeZone,
     handleSignals: false,
+    logger: config.logger ?? ctx.logger,
   });
   const next = Object.entries(scheduler.nextRuns()).map(([job, at]) => `${job} at ${at.toISOString()}`);
   ctx.out.note(`scheduler started (${config.timeZone}); next: ${next.join(', ') || 'nothing scheduled'}. Ctrl-C stops after the current page.`);
