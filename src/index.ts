@@ -319,8 +319,20 @@ export { idempotencyKey } from './sync/idempotency.js';
 export type { IdempotencyKeyParts } from './sync/idempotency.js';
 
 // --- alerts -------------------------------------------------------------------------------
-export { ConsoleAlerter, CallbackAlerter, WebhookAlerter, DedupingAlerter, aggregateAlerts, alertFingerprint, MAX_ALERT_RECORD_IDS } from './alerts/index.js';
-export type { ConsoleAlerterOptions, AlertCallback, CallbackAlerterOptions, WebhookAlerterOptions, DedupingAlerterOptions, AlertSendResult } from './alerts/index.js';
+export { ConsoleAlerter, CallbackAlerter, WebhookAlerter, DedupingAlerter, aggregateAlerts, alertFingerprint, MAX_ALERT_RECORD_IDS, AlertRouter, ALERT_KINDS, ALERT_SEVERITIES } from './alerts/index.js';
+export type {
+  ConsoleAlerterOptions,
+  AlertCallback,
+  CallbackAlerterOptions,
+  WebhookAlerterOptions,
+  DedupingAlerterOptions,
+  AlertSendResult,
+  RetryUndeliveredOptions,
+  AlertRoute,
+  AlertRouterOptions,
+  AlertDestinations,
+  ResolvedAlertRoute,
+} from './alerts/index.js';
 // reconciliation reports and the scheduler
 export { ReconciliationReport, writeReportFiles, FINDING_KINDS } from './sync/report/index.js';
 export type {
