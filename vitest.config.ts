@@ -10,6 +10,7 @@ export default defineConfig({
       { find: /^cliniko-tradify\/testing\/msw$/, replacement: src('testing/msw.ts') },
       { find: /^cliniko-tradify\/sqlite$/, replacement: src('stores/sqlite-index.ts') },
       { find: /^cliniko-tradify\/postgres$/, replacement: src('stores/postgres-index.ts') },
+      { find: /^cliniko-tradify\/email$/, replacement: src('alerts/email-index.ts') },
       { find: /^cliniko-tradify\/(.*)$/, replacement: src('$1/index.ts') },
     ],
   },

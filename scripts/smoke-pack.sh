@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Pack the library, install the tarball in an empty project WITHOUT optional dependencies or
-# optional peers (no better-sqlite3, msw, pg, pg-boss), and import the public entry points.
+# optional peers (no better-sqlite3, msw, pg, pg-boss, nodemailer), and import the public entry points.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
@@ -11,7 +11,7 @@ cd "$work"
 npm init -y >/dev/null
 npm install --no-audit --no-fund --omit=optional --omit=dev "./${tarball}" >/dev/null
 
-for absent in msw pg pg-boss better-sqlite3 vitest; do
+for absent in msw pg pg-boss better-sqlite3 nodemailer vitest; do
   if [ -d "node_modules/${absent}" ]; then
     echo "smoke: ${absent} was installed, but the smoke test must run without it" >&2
     exit 1
@@ -21,6 +21,8 @@ done
 node --input-type=module -e "
 const main = await import('cliniko-tradify');
 const testing = await import('cliniko-tradify/testing');
+const email = await import('cliniko-tradify/email');
+if (typeof email.EmailAlerter !== 'function') throw new Error('cliniko-tradify/email does not export EmailAlerter');
 for (const name of ['ClinikoClient', 'HttpTradifyClient', 'SyncEngine', 'MemoryStateStore', 'ConsoleAlerter', 'VERSION']) {
   if (!(name in main)) throw new Error('cliniko-tradify does not export ' + name);
 }
