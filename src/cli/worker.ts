@@ -22,12 +22,11 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ConsoleAlerter } from '../alerts/console.js';
-import { WebhookAlerter } from '../alerts/webhook.js';
 import { ConfigError } from '../core/errors.js';
 import { parseDuration } from '../core/dates.js';
 import type { AccountCredentials, StartWorkerOptions, WorkerAccount } from '../worker/worker.js';
 import type * as WorkerModule from '../worker/worker.js';
+import { checkAlertDependencies, cliAlerter } from './alerts.js';
 import type { CliConfig } from './config.js';
 import type { CommandContext } from './context.js';
 import { EXIT } from './exit-codes.js';
@@ -155,7 +154,7 @@ export function workerOptions(ctx: CommandContext, config: CliConfig, options: W
   const env = ctx.io.env;
   for (const account of accounts) accountCredentialsFromEnv(account.id, env, config); // fail at start, not at 3 a.m.
   const logger = config.logger ?? ctx.logger;
-  const alerter = config.alerter ?? (config.webhookUrl ? new WebhookAlerter({ url: config.webhookUrl, logger }) : new ConsoleAlerter({ write: (line, alert) => ctx.alertLine(line, alert) }));
+  const alerter = cliAlerter({ alerts: config.alerts, alerter: config.alerter, fileLogger: config.logger }, logger, (line, alert) => ctx.alertLine(line, alert));
   return {
     connectionString: workerDatabaseUrl(env),
     accounts,
@@ -179,6 +178,7 @@ export function workerOptions(ctx: CommandContext, config: CliConfig, options: W
 export async function workerAction(ctx: CommandContext, options: WorkerCliOptions): Promise<number> {
   const config = await ctx.config();
   const startOptions = workerOptions(ctx, config, options);
+  await checkAlertDependencies(config.alerts);
   const { startWorker } = await loadWorkerModule();
   const worker = await startWorker(startOptions);
   const count = Array.isArray(startOptions.accounts) ? startOptions.accounts.length : 0;
