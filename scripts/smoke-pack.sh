@@ -35,5 +35,5 @@ let n = 0;
 for await (const _p of client.patients.list()) n++;
 await fc.close();
 if (n < 1) throw new Error('no patients listed through the packed client');
-console.log('smoke: imported . and ./testing from the packed tarball and listed ' + n + ' patients; version ' + main.VERSION);
+console.log('smoke: imported ., ./testing and ./email from the packed tarball and listed ' + n + ' patients; version ' + main.VERSION);
 "

@@ -8,7 +8,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from '../version.js';
 import { CommandContext, globalsOf } from './context.js';
 import { EXIT } from './exit-codes.js';
-import { LOG_FORMATS, LOG_LEVELS, VERBOSE_LEVEL } from './logging.js';
+import { formatEntry, LOG_FORMATS, LOG_LEVELS, logFormatFor, logFormatInArgs, VERBOSE_LEVEL, type LogFormat } from './logging.js';
 import { processIo, type CliIo } from './output.js';
 import { registerSync } from './commands/sync.js';
 import { registerPlan } from './commands/plan.js';
@@ -34,6 +34,8 @@ Configuration (environment; keys never go in a config file):
   CLINIKO_TRADIFY_DB        SQLite state file (default ./cliniko-tradify.db)
   CLINIKO_BASE_URL, CLINIKO_TRADIFY_TIME_ZONE, CLINIKO_TRADIFY_ACCOUNT, CLINIKO_TRADIFY_CONFIG,
   CLINIKO_REQUESTS_PER_MINUTE, TRADIFY_REQUESTS_PER_MINUTE, CLINIKO_TRADIFY_WEBHOOK_URL
+  CLINIKO_TRADIFY_SMTP_HOST, _PORT, _TLS, _USER, _PASSWORD, _CA_FILE,
+  CLINIKO_TRADIFY_EMAIL_FROM, CLINIKO_TRADIFY_EMAIL_TO                       email alerts
   --config <file>           .json, .js or .mjs: mapping callbacks, filters, tables, policies
   --log-format, --log-level one line per log entry on stderr; json for log pipelines
 
@@ -48,8 +50,20 @@ Exit codes: 0 done · 1 failed · 2 configuration · 3 finished, a person is nee
 reviews, or reconciliation findings) · 130 stopped by Ctrl-C (checkpoint kept).
 Guides: docs/getting-started.md, docs/configuration.md, docs/operations.md`;
 
-/** Builds the command tree. `onExit` receives each action's exit code. */
-export function buildProgram(io: CliIo, signal: AbortSignal, onExit: (code: number) => void): Command {
+/** Commander's own messages on stderr (usage errors), one JSON entry per line in `json`. */
+function usageWriter(io: CliIo, format: LogFormat): (text: string) => void {
+  if (format === 'pretty') return (text) => void io.stderr.write(text);
+  return (text) => {
+    for (const line of text.split('\n').filter((l) => l.trim() !== '')) io.stderr.write(`${formatEntry('json', new Date(), 'error', line)}\n`);
+  };
+}
+
+/**
+ * Builds the command tree. `onExit` receives each action's exit code.
+ *
+ * @param usageFormat - how commander's usage errors are written on stderr. @defaultValue `'pretty'`
+ */
+export function buildProgram(io: CliIo, signal: AbortSignal, onExit: (code: number) => void, usageFormat: LogFormat = 'pretty'): Command {
   const program = new Command('cliniko-tradify')
     .description('Keep Tradify in step with Cliniko: patients, invoices, GST, reconciliation.')
     .version(VERSION)
@@ -63,7 +77,7 @@ export function buildProgram(io: CliIo, signal: AbortSignal, onExit: (code: numb
     .showHelpAfterError('(add --help for usage and examples)')
     .enablePositionalOptions(false)
     .exitOverride()
-    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: usageWriter(io, usageFormat) });
   const bind: Bind = (name, handler) => async (...args: unknown[]) => {
     const command = args[args.length - 1] as Command;
     const ctx = new CommandContext(io, globalsOf(command), signal, name);
@@ -92,7 +106,7 @@ export function buildProgram(io: CliIo, signal: AbortSignal, onExit: (code: numb
  */
 export async function runCli(argv: readonly string[], io: CliIo = processIo(), signal: AbortSignal = new AbortController().signal): Promise<number> {
   let exitCode: number = EXIT.ok;
-  const program = buildProgram(io, signal, (code) => (exitCode = code));
+  const program = buildProgram(io, signal, (code) => (exitCode = code), logFormatFor(logFormatInArgs(argv), io.stderr.isTTY));
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {

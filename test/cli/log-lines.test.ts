@@ -105,4 +105,13 @@ describe('log lines of a faulty sync through the CLI', () => {
     expect(silent.code).toBe(3);
     expect(lines(silent.stderr).every((l) => / (WARN|ERROR) \[cliniko-tradify\] alert /.test(l))).toBe(true);
   }, 120_000);
+
+  it('writes a usage error as JSON entries too when stderr carries JSON', async () => {
+    const result = await runCli(['sync', '--bogus', '--log-format', 'json'], baseEnv());
+    expect(result.code).toBe(2);
+    const entries = lines(result.stderr).map((l) => JSON.parse(l) as { level: string; msg: string });
+    expect(entries[0]).toMatchObject({ level: 'error', msg: "error: unknown option '--bogus'" });
+    const pretty = await runCli(['sync', '--bogus', '--log-format', 'pretty'], baseEnv());
+    expect(pretty.stderr).toMatch(/^error: unknown option '--bogus'\n/);
+  }, 60_000);
 });
