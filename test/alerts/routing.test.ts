@@ -11,7 +11,9 @@ import { WebhookAlerter } from '../../src/alerts/webhook.js';
 import { isConfigError } from '../../src/core/errors.js';
 import { MemoryStateStore } from '../../src/stores/memory.js';
 import type { Alert, AlertIncident } from '../../src/sync/ports.js';
+import { runReconciliation } from '../../src/sync/reconcile/run.js';
 import { startHarness, type Harness } from '../sync/helpers.js';
+import { minimalSync, startHarness as startReconcileHarness } from '../sync/reconcile-helpers.js';
 import { alertProblems, instantClock, recordingLogger, startWebhook, type LoopbackWebhook } from './webhook-server.js';
 
 const QUICK_RETRIES = { retryPolicy: { decide: ({ attempt }: { attempt: number }) => ({ retry: attempt < 2, delayMs: 10, reason: 'test' }) } };
@@ -170,5 +172,42 @@ describe('route validation', () => {
   it('refuses the same through the engine option', async () => {
     h = await startHarness({ engine: QUICK_RETRIES });
     expect(() => h!.newEngine({ alerter: [webhook(chat, 'same'), webhook(ops, 'same')] })).toThrow(/two alert destinations are named 'same'/);
+  });
+});
+
+describe('reconciliation findings routed to one destination', () => {
+  it('reach only the route that takes them, again once that destination recovers, never twice', async () => {
+    const r = await startReconcileHarness({ patients: 4, invoices: 4 });
+    try {
+      await minimalSync(r);
+      const books = { down: true, got: [] as Alert[] };
+      const pager: Alert[] = [];
+      const alerter = new AlertRouter([
+        {
+          alerter: new CallbackAlerter((a) => {
+            if (books.down) throw new Error('mailbox full');
+            books.got.push(a);
+          }, { name: 'books' }),
+          kinds: ['reconciliation'],
+        },
+        { alerter: new CallbackAlerter((a) => void pager.push(a), { name: 'pager' }), minSeverity: 'critical' },
+      ]);
+      const internals = { ...r.internals, alerter, logger: recordingLogger() };
+      const patient = r.fc.db.patients.all().find((p) => p.deleted_at === null)!;
+      const customerId = (await r.store.links.getMany('default', 'patient', [patient.id])).get(patient.id)!.tradifyId;
+      r.ft.state.customers.tamper(customerId, { name: 'Changed In Tradify' });
+
+      await runReconciliation(internals);
+      await runReconciliation(internals);
+      expect(books.got).toHaveLength(0);
+      books.down = false;
+      await runReconciliation(internals);
+      await runReconciliation(internals);
+      expect(books.got.map((a) => a.kind)).toEqual(['reconciliation']);
+      expect(pager).toEqual([]); // a warning: below the pager's threshold
+      expect(alertProblems(internals.logger)).toHaveLength(1);
+    } finally {
+      await r.close();
+    }
   });
 });
