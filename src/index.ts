@@ -27,6 +27,7 @@ export {
   ConfigError,
   LeaseHeldError,
   LeaseLostError,
+  MismatchedResponseError,
   isClinikoTradifyError,
   isApiError,
   isAuthenticationError,
@@ -41,6 +42,7 @@ export {
   isConfigError,
   isAbortError,
   isTransientError,
+  isMismatchedResponseError,
 } from './core/errors.js';
 export type {
   ErrorCode,
@@ -51,6 +53,7 @@ export type {
   ValidationIssue,
   RedirectErrorInit,
   RedirectRefusal,
+  MismatchedResponseInit,
 } from './core/errors.js';
 
 // --- core: http, logger, clock ---
@@ -136,9 +139,13 @@ export type { HttpTradifyClientOptions, TradifyAuthStrategy } from './tradify/op
 export type {
   TradifyPort,
   TradifyCapabilities,
+  TradifyEntityCapabilities,
   TradifyPortStats,
   TradifyListing,
   TradifyRequestOptions,
+  TradifyListOptions,
+  TradifyListedResource,
+  TradifyUnreadableRow,
   TradifyCreateOptions,
   TradifyTaxMode,
   TradifyInvoiceStatus,

@@ -5,6 +5,7 @@
  */
 import { defaultLogger } from '../core/logger.js';
 import type { Logger } from '../core/logger.js';
+import { rejectUnknownOptions, type OptionShape } from '../core/options.js';
 import type { Alert, Alerter } from '../sync/ports.js';
 import { ALERT_DELIVERY, destinationName, failureCode } from './delivery.js';
 import type { AlertDeliveryHooks } from './delivery.js';
@@ -28,6 +29,8 @@ export interface CallbackAlerterOptions {
   name?: string | undefined;
 }
 
+const CALLBACK_ALERTER_SHAPE = { logger: true, throwOnFailure: true, name: true } as const satisfies OptionShape<CallbackAlerterOptions>;
+
 /**
  * Calls `fn` with each alert (ids and counts only). A throwing callback is logged (by error
  * name, not message) and does not break the sync, unless `throwOnFailure` is set.
@@ -45,7 +48,9 @@ export class CallbackAlerter implements Alerter {
   readonly #logger: Logger | undefined;
   readonly #throw: boolean;
 
+  /** @throws ConfigError for an unknown option, naming the nearest valid one. */
   constructor(fn: AlertCallback, options: CallbackAlerterOptions = {}) {
+    rejectUnknownOptions(options, CALLBACK_ALERTER_SHAPE, { owner: 'CallbackAlerter' });
     this.#fn = fn;
     this.#logger = options.logger;
     this.#throw = options.throwOnFailure ?? false;

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { rejectUnknownOptions, type OptionShape } from '../core/options.js';
 import type { Alert, Alerter } from '../sync/ports.js';
 import { ALERT_DELIVERY, destinationName } from './delivery.js';
 import type { AlertDeliveryHooks } from './delivery.js';
@@ -20,6 +21,8 @@ export interface ConsoleAlerterOptions {
   name?: string | undefined;
 }
 
+const CONSOLE_ALERTER_SHAPE = { write: true, prefix: true, name: true } as const satisfies OptionShape<ConsoleAlerterOptions>;
+
 /**
  * Prints each alert as one line (ids and counts only). The engine's default alerter.
  *
@@ -35,7 +38,9 @@ export class ConsoleAlerter implements Alerter {
   readonly #write: (line: string, alert: Alert) => void;
   readonly #prefix: string;
 
+  /** @throws ConfigError for an unknown option, naming the nearest valid one. */
   constructor(options: ConsoleAlerterOptions = {}) {
+    rejectUnknownOptions(options, CONSOLE_ALERTER_SHAPE, { owner: 'ConsoleAlerter' });
     this.#write = options.write ?? ((line, alert) => (alert.severity === 'critical' ? console.error(line) : console.warn(line)));
     this.#prefix = options.prefix ?? '[cliniko-tradify] alert';
     this.name = destinationName(options.name, 'console');

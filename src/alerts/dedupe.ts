@@ -9,6 +9,7 @@ import { systemClock } from '../core/clock.js';
 import type { Clock } from '../core/clock.js';
 import { defaultLogger, silentLogger } from '../core/logger.js';
 import type { Logger } from '../core/logger.js';
+import { rejectUnknownOptions, type OptionShape } from '../core/options.js';
 import { sha256 } from '../sync/hash.js';
 import type { Alert, AlertDelivery, AlertIncident, AlertSeverity, Alerter, StateStore } from '../sync/ports.js';
 import { ALERT_DELIVERY, deliveryHooks, destinationOf, failureCode } from './delivery.js';
@@ -147,6 +148,8 @@ export interface RetryUndeliveredOptions {
   except?: Iterable<string> | undefined;
 }
 
+const DEDUPING_ALERTER_SHAPE = { alerter: true, store: true, clock: true, renotifyAfterMs: true, logger: true } as const satisfies OptionShape<DedupingAlerterOptions>;
+
 /**
  * Wraps an alerter so the same unchanged problem (same fingerprint, incident still open) is
  * sent once, not on every run. An incident counts as alerted at a destination only once a
@@ -174,7 +177,9 @@ export class DedupingAlerter implements Alerter {
   readonly #clock: Pick<Clock, 'now'>;
   readonly #renotifyAfterMs: number | undefined;
 
+  /** @throws ConfigError for an unknown option, naming the nearest valid one. */
   constructor(options: DedupingAlerterOptions) {
+    rejectUnknownOptions(options, DEDUPING_ALERTER_SHAPE, { owner: 'DedupingAlerter' });
     this.name = destinationOf(options.alerter);
     this.#destinations = destinationsOf(options.alerter, options.logger);
     this.#store = options.store;

@@ -16,9 +16,11 @@ import type { ErrorCode } from '../core/errors.js';
 import { defaultLogger } from '../core/logger.js';
 import type { Logger } from '../core/logger.js';
 import { isLoopbackHost } from '../core/redact.js';
+import { FullJitterBackoff } from '../core/retry.js';
+import { retryLoop } from '../core/retry-loop.js';
 import { parseStrictOptions } from '../core/strict-options.js';
 import type { Alert, Alerter } from '../sync/ports.js';
-import { ALERT_DELIVERY, destinationName } from './delivery.js';
+import { ALERT_DELIVERY, AttemptFailure, destinationName } from './delivery.js';
 import type { AlertDeliveryHooks } from './delivery.js';
 import { emailAlertMessage } from './email-message.js';
 
@@ -112,13 +114,6 @@ interface Nodemailer {
   createTransport(options: Record<string, unknown>): MailTransport;
 }
 
-/** The outcome of one attempt: `undefined` when delivered, else why not. */
-interface AttemptFailure {
-  code: ErrorCode;
-  detail: string;
-  retryable: boolean;
-}
-
 async function loadNodemailer(): Promise<Nodemailer> {
   try {
     const module = (await import('nodemailer')) as unknown as { default?: Nodemailer } & Partial<Nodemailer>;
@@ -140,14 +135,15 @@ function classify(error: unknown, timeoutMs: number): AttemptFailure {
   const code = typeof e.code === 'string' ? e.code : '';
   const message = typeof e.message === 'string' ? e.message : '';
   const reply = typeof e.responseCode === 'number' ? e.responseCode : undefined;
-  if (isClinikoTradifyError(error)) return { code: error.code, detail: error.message, retryable: false };
-  if (code === 'EAUTH') return { code: 'authentication_failed', detail: 'the SMTP server refused the user name or password', retryable: false };
-  if (code === 'ETLS' || /STARTTLS/i.test(message)) return { code: 'connection_failed', detail: 'the SMTP server did not offer STARTTLS, so nothing was sent', retryable: false };
-  if (isCertificateFailure(code, message)) return { code: 'connection_failed', detail: "the SMTP server's certificate could not be verified (trust its authority with the ca option)", retryable: false };
-  if (reply !== undefined && reply >= 500) return { code: 'api_error', detail: `the SMTP server refused the message (reply ${reply})`, retryable: false };
-  if (reply !== undefined && reply >= 400) return { code: 'server_error', detail: `the SMTP server deferred the message (reply ${reply})`, retryable: true };
-  if (code === 'ETIMEDOUT') return { code: 'timeout', detail: `no answer within ${timeoutMs} ms`, retryable: true };
-  return { code: 'connection_failed', detail: 'the SMTP server could not be reached', retryable: true };
+  const failure = (errorCode: ErrorCode, detail: string, retryable: boolean) => new AttemptFailure(errorCode, detail, retryable);
+  if (isClinikoTradifyError(error)) return failure(error.code, error.message, false);
+  if (code === 'EAUTH') return failure('authentication_failed', 'the SMTP server refused the user name or password', false);
+  if (code === 'ETLS' || /STARTTLS/i.test(message)) return failure('connection_failed', 'the SMTP server did not offer STARTTLS, so nothing was sent', false);
+  if (isCertificateFailure(code, message)) return failure('connection_failed', "the SMTP server's certificate could not be verified (trust its authority with the ca option)", false);
+  if (reply !== undefined && reply >= 500) return failure('api_error', `the SMTP server refused the message (reply ${reply})`, false);
+  if (reply !== undefined && reply >= 400) return failure('server_error', `the SMTP server deferred the message (reply ${reply})`, true);
+  if (code === 'ETIMEDOUT') return failure('timeout', `no answer within ${timeoutMs} ms`, true);
+  return failure('connection_failed', 'the SMTP server could not be reached', true);
 }
 
 function resolveTls(host: string, port: number | undefined, tls: EmailTls | undefined): { tls: EmailTls; port: number } {
@@ -186,9 +182,8 @@ export class EmailAlerter implements Alerter {
   readonly #ca: readonly string[] | undefined;
   readonly #timeoutMs: number;
   readonly #retries: number;
-  readonly #retryDelayMs: number;
+  readonly #backoff: FullJitterBackoff;
   readonly #clock: Clock;
-  readonly #random: () => number;
   readonly #logger: Logger | undefined;
   readonly #throw: boolean;
   readonly #command: string | undefined;
@@ -207,9 +202,8 @@ export class EmailAlerter implements Alerter {
     this.#ca = o.ca === undefined ? undefined : typeof o.ca === 'string' ? [o.ca] : [...o.ca];
     this.#timeoutMs = o.timeoutMs ?? 30_000;
     this.#retries = o.retries ?? 2;
-    this.#retryDelayMs = o.retryDelayMs ?? 1000;
+    this.#backoff = new FullJitterBackoff({ baseDelayMs: o.retryDelayMs ?? 1000, maxDelayMs: Number.POSITIVE_INFINITY }, o.random ?? Math.random);
     this.#clock = o.clock ?? systemClock;
-    this.#random = o.random ?? Math.random;
     this.#logger = o.logger;
     this.#throw = o.throwOnFailure ?? false;
     this.#command = o.command;
@@ -238,37 +232,44 @@ export class EmailAlerter implements Alerter {
   async #deliver(alert: Alert, signal: AbortSignal | undefined): Promise<void> {
     const { subject, text } = emailAlertMessage(alert, { command: this.#command });
     const message = { from: this.#from, to: [...this.#to], subject, text, headers: { 'Auto-Submitted': 'auto-generated' } };
-    let failure: AttemptFailure | undefined;
-    for (let attempt = 0; attempt <= this.#retries; attempt++) {
-      if (attempt > 0) await this.#clock.sleep(Math.floor(this.#random() * this.#retryDelayMs * 2 ** (attempt - 1)), signal);
-      failure = await this.#attempt(message, signal);
-      if (!failure || !failure.retryable) break;
+    try {
+      await retryLoop(() => this.#attempt(message, signal), {
+        clock: this.#clock,
+        signal,
+        next: ({ error, retriesUsed }) =>
+          error instanceof AttemptFailure && error.retryable && retriesUsed < this.#retries ? { retry: true, waitMs: this.#backoff.delayMs(retriesUsed) } : { retry: false },
+      });
+    } catch (error) {
+      if (!(error instanceof AttemptFailure)) throw error;
+      throw new ClinikoTradifyError(error.code, `Email alert delivery failed: ${error.detail} (after up to ${this.#retries + 1} attempts)`);
     }
-    if (failure) throw new ClinikoTradifyError(failure.code, `Email alert delivery failed: ${failure.detail} (after up to ${this.#retries + 1} attempts)`);
   }
 
-  async #attempt(message: Record<string, unknown>, signal: AbortSignal | undefined): Promise<AttemptFailure | undefined> {
+  /** One SMTP session; a failure throws {@link AttemptFailure}. */
+  async #attempt(message: Record<string, unknown>, signal: AbortSignal | undefined): Promise<void> {
     if (signal?.aborted) throw new AbortError();
-    let mailer: Nodemailer;
-    try {
-      mailer = await (this.#mailer ??= loadNodemailer());
-    } catch (error) {
-      this.#mailer = undefined;
-      return classify(error, this.#timeoutMs);
-    }
-    const transport = mailer.createTransport(this.#transportOptions());
+    const transport = (await this.#nodemailer()).createTransport(this.#transportOptions());
     let onAbort: (() => void) | undefined;
     const aborted = new Promise<never>((_resolve, reject) => signal?.addEventListener('abort', (onAbort = () => reject(new AbortError())), { once: true }));
     aborted.catch(() => undefined);
     try {
       await Promise.race([transport.sendMail(message), aborted]);
-      return undefined;
     } catch (error) {
       if (signal?.aborted) throw new AbortError();
-      return classify(error, this.#timeoutMs);
+      throw classify(error, this.#timeoutMs);
     } finally {
       if (onAbort) signal?.removeEventListener('abort', onAbort);
       transport.close();
+    }
+  }
+
+  /** nodemailer, loaded once; its absence is an {@link AttemptFailure} (`config_invalid`), tried again next time. */
+  async #nodemailer(): Promise<Nodemailer> {
+    try {
+      return await (this.#mailer ??= loadNodemailer());
+    } catch (error) {
+      this.#mailer = undefined;
+      throw classify(error, this.#timeoutMs);
     }
   }
 

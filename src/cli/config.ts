@@ -12,7 +12,8 @@ import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../core/errors.js';
 import { DEFAULT_TIME_ZONE, isPlainDate, isValidTimeZone } from '../core/dates.js';
 import type { Logger } from '../core/logger.js';
-import type { MappingConfig } from '../mapping/config.js';
+import { rejectUnknownOptions, type OptionShape } from '../core/options.js';
+import { rejectUnknownMappingKeys, type MappingConfig } from '../mapping/config.js';
 import type { AlertDestinations } from '../alerts/routing.js';
 import { ALERT_ENV, resolveAlertsConfig, type AlertsFileConfig, type CliAlertsConfig } from './alerts.js';
 
@@ -106,14 +107,23 @@ export interface LoadCliConfigInput {
   cwd?: string | undefined;
 }
 
-const FILE_KEYS = ['accountId', 'timeZone', 'db', 'cliniko', 'tradify', 'mapping', 'sync', 'reconcile', 'schedule', 'alerter', 'alerts', 'logger', 'resolveApiKeys'];
-const SECTION_KEYS: Record<string, readonly string[]> = {
-  cliniko: ['baseUrl', 'userAgent', 'requestsPerMinute'],
-  tradify: ['baseUrl', 'requestsPerMinute', 'auth', 'pageSize'],
-  sync: ['maxRunDuration', 'initialSyncFrom', 'lookbackSeconds'],
-  reconcile: ['out', 'formats', 'since', 'alertThreshold'],
-  schedule: ['sync', 'reconcile'],
-};
+/** The config file's keys; `mapping` is checked against the `MappingConfig` keys, `alerts` by `resolveAlertsConfig`. */
+const FILE_SHAPE = {
+  accountId: true,
+  timeZone: true,
+  db: true,
+  cliniko: { baseUrl: true, userAgent: true, requestsPerMinute: true },
+  tradify: { baseUrl: true, requestsPerMinute: true, auth: true, pageSize: true },
+  mapping: true,
+  sync: { maxRunDuration: true, initialSyncFrom: true, lookbackSeconds: true },
+  reconcile: { out: true, formats: true, since: true, alertThreshold: true },
+  schedule: { sync: true, reconcile: true },
+  alerter: true,
+  alerts: true,
+  logger: true,
+  resolveApiKeys: true,
+} as const satisfies OptionShape<CliFileConfig>;
+const SECTIONS = ['cliniko', 'tradify', 'mapping', 'sync', 'reconcile', 'schedule'] as const;
 /** Property names that hold secrets; a config file must not carry them. */
 const SECRET_KEY = /(api[-_]?key|secret|token|password|passwd|credential|webhook[-_]?url)$/i;
 const SECRET_HINT: Record<string, string> = { cliniko: 'CLINIKO_API_KEY', tradify: 'TRADIFY_API_KEY', alerts: 'CLINIKO_TRADIFY_WEBHOOK_URL' };
@@ -140,35 +150,54 @@ async function readConfigFile(path: string): Promise<unknown> {
   if (ext === '.ts' || ext === '.mts' || ext === '.cts') {
     throw new ConfigError('config', `Config file ${path}: Node 20 cannot import TypeScript; compile it, or write it as .mjs or .json.`);
   }
-  if (ext === '.json') {
-    try {
-      return JSON.parse(readFileSync(path, 'utf8')) as unknown;
-    } catch (error) {
-      throw new ConfigError('config', `Config file ${path} is not valid JSON (${(error as Error).message.split('\n')[0]}): fix the syntax.`);
-    }
-  }
+  if (ext === '.json') return readJsonFile(path, `Config file ${path}`, 'config');
   if (ext !== '.js' && ext !== '.mjs') throw new ConfigError('config', `Config file ${path}: use a .json, .js or .mjs file.`);
   let module: Record<string, unknown>;
   try {
     module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (error) {
-    throw new ConfigError('config', `Config file ${path} could not be loaded (${(error as Error).message.split('\n')[0]}): fix the module.`);
+    // The error's message may quote a secret from the module: show only its class.
+    throw new ConfigError('config', `could not load config file ${path}: ${errorClassName(error)}`);
   }
   return module.default ?? module.config;
 }
 
+/**
+ * Parses a JSON file. A syntax error is reported by position only: the parser's own message
+ * quotes the text around the error, which may be a secret.
+ *
+ * @throws ConfigError naming `setting` for a missing or unreadable file, or malformed JSON.
+ */
+export function readJsonFile(path: string, what: string, setting: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(setting, `${what} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? errorClassName(error)})`}.`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    const position = /position (\d+)/.exec((error as Error).message)?.[1];
+    throw new ConfigError(setting, `${what} is not valid JSON${position === undefined ? '' : ` (near character ${position})`}: fix the syntax.`);
+  }
+}
+
+/** An error's class name, and nothing of its message. */
+function errorClassName(error: unknown): string {
+  const name = error instanceof Error ? error.name : typeof error;
+  return /^[A-Za-z_$][\w$]{0,60}$/.test(name) ? name : 'Error';
+}
+
 function checkKnownKeys(file: Record<string, unknown>, where: string): void {
-  for (const key of Object.keys(file)) {
-    if (!FILE_KEYS.includes(key)) throw new ConfigError(key, `Config file ${where}: unknown setting '${key}'; allowed: ${FILE_KEYS.join(', ')}.`);
-  }
-  for (const [section, allowed] of Object.entries(SECTION_KEYS)) {
+  const owner = `Config file ${where}`;
+  rejectUnknownOptions(file, FILE_SHAPE, { owner });
+  for (const section of SECTIONS) {
     const value = file[section];
-    if (value === undefined) continue;
-    if (!isPlainObject(value)) throw new ConfigError(section, `Config file ${where}: '${section}' must be an object.`);
-    for (const key of Object.keys(value)) {
-      if (!allowed.includes(key)) throw new ConfigError(`${section}.${key}`, `Config file ${where}: unknown setting '${section}.${key}'; allowed: ${allowed.join(', ')}.`);
-    }
+    if (value !== undefined && !isPlainObject(value)) throw new ConfigError(section, `${owner}: '${section}' must be an object.`);
   }
+  rejectUnknownMappingKeys(file.mapping, owner);
 }
 
 function rejectSecrets(file: Record<string, unknown>, where: string): void {

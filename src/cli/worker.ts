@@ -19,15 +19,15 @@
  *
  * @module
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError } from '../core/errors.js';
 import { parseDuration } from '../core/dates.js';
+import { unknownOptionError } from '../core/options.js';
 import type { AccountCredentials, StartWorkerOptions, WorkerAccount } from '../worker/worker.js';
 import type * as WorkerModule from '../worker/worker.js';
 import { checkAlertDependencies, cliAlerter } from './alerts.js';
-import type { CliConfig } from './config.js';
+import { readJsonFile, type CliConfig } from './config.js';
 import type { CommandContext } from './context.js';
 import { EXIT } from './exit-codes.js';
 import type { Bind } from './program.js';
@@ -61,7 +61,7 @@ function checkAccountEntry(entry: unknown, where: string, path: string): WorkerA
     if (SECRET_KEY.test(key)) {
       throw new ConfigError(`${where}.${key}`, `Accounts file ${path} holds a secret at '${where}.${key}': remove it and set CLINIKO_API_KEY_<ACCOUNT> / TRADIFY_API_KEY_<ACCOUNT> in the environment instead.`);
     }
-    if (!ACCOUNT_KEYS.includes(key)) throw new ConfigError(`${where}.${key}`, `Accounts file ${path}: unknown setting '${where}.${key}'; allowed: ${ACCOUNT_KEYS.join(', ')}.`);
+    if (!ACCOUNT_KEYS.includes(key)) throw unknownOptionError(`${where}.${key}`, key, ACCOUNT_KEYS, `Accounts file ${path}`);
     const ok = key === 'id' || key === 'timeZone' ? typeof value === 'string' : value === false || typeof value === 'string';
     if (!ok) throw new ConfigError(`${where}.${key}`, `Accounts file ${path}: '${where}.${key}' must be ${key === 'id' || key === 'timeZone' ? 'a string' : "a cron string or false"}.`);
   }
@@ -80,13 +80,7 @@ function checkAccountEntry(entry: unknown, where: string, path: string): WorkerA
  * ```
  */
 export function loadAccountsFile(path: string): WorkerAccount[] {
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(path, 'utf8')) as unknown;
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `is not valid JSON (${(error as Error).message.split('\n')[0]})`;
-    throw new ConfigError('accounts', `Accounts file ${path} ${reason}: check --accounts.`);
-  }
+  const data = readJsonFile(path, `Accounts file ${path} (--accounts)`, 'accounts');
   const list = Array.isArray(data) ? data : (data as { accounts?: unknown } | null)?.accounts;
   if (!Array.isArray(list) || list.length === 0) throw new ConfigError('accounts', `Accounts file ${path} must hold a non-empty JSON array of accounts (or { "accounts": [...] }).`);
   const accounts = list.map((entry, i) => checkAccountEntry(entry, `accounts[${i}]`, path));

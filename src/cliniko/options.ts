@@ -7,6 +7,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import { ConfigError } from '../core/errors.js';
 import { defaultLogger, type Logger } from '../core/logger.js';
 import type { HttpTransportOptions } from '../core/http.js';
+import { rejectUnknownOptions, TRANSPORT_OPTION_SHAPE, type OptionShape } from '../core/options.js';
 import type { RetryOptions } from '../core/retry.js';
 import { VERSION } from '../version.js';
 import { clinikoBaseUrl, shardFromApiKey } from './shard.js';
@@ -61,14 +62,24 @@ export interface ResolvedClinikoOptions {
   maxResponseBytes: number | undefined;
 }
 
+const CLINIKO_OPTION_SHAPE = {
+  ...TRANSPORT_OPTION_SHAPE,
+  apiKey: true,
+  userAgent: true,
+  baseUrl: true,
+  requestsPerMinute: true,
+} as const satisfies OptionShape<ClinikoClientOptions>;
+
 const USER_AGENT_PATTERN = /^[^\s(](.*\S)?\s*\(\s*[^\s()@]+@[^\s()@]+\.[^\s()@]+\s*\)$/;
 
 /**
  * Validate options and apply {@link CLINIKO_DEFAULTS}.
  *
- * @throws {@link ConfigError} for a missing key or a `userAgent` not shaped `Name (email)`.
+ * @throws {@link ConfigError} for a missing key, a `userAgent` not shaped `Name (email)`, or an
+ *   unknown option (naming the nearest valid one).
  */
 export function resolveClinikoOptions(options: ClinikoClientOptions): ResolvedClinikoOptions {
+  rejectUnknownOptions(options, CLINIKO_OPTION_SHAPE, { owner: 'ClinikoClient' });
   const apiKey = options.apiKey;
   if (typeof apiKey !== 'string' || apiKey.trim() === '' || /\s/.test(apiKey)) {
     throw new ConfigError('apiKey', 'apiKey is missing or malformed: pass the Cliniko API key (e.g. from CLINIKO_API_KEY)');

@@ -12,6 +12,7 @@
  * @module
  */
 import { safeApiCode, safeApiId, safeApiMessage, safeFieldMessage, safeFieldName } from './api-text.js';
+import { retryAfterMsFromHeaders } from './retry.js';
 
 /** Every `code` an error of this library can carry. */
 export type ErrorCode =
@@ -34,7 +35,8 @@ export type ErrorCode =
   | 'lease_lost'
   | 'state_conflict'
   | 'mapping_failed'
-  | 'api_error';
+  | 'api_error'
+  | 'response_mismatch';
 
 const BRAND = Symbol.for('cliniko-tradify.error');
 
@@ -540,43 +542,39 @@ export function isTransientError(e: unknown): boolean {
 
 // ---------------------------------------------------------------------------------------------
 
+/** Which create a {@link MismatchedResponseError} is about, and the echoed field that differed. */
+export interface MismatchedResponseInit {
+  /** The resource created, e.g. `'customers'`, `'invoices'`, `'payments'`. */
+  resource: string;
+  /** The field the answer should have echoed, e.g. `'externalReference'`. Never its value. */
+  field: string;
+  /** The id of the record the answer carried (an opaque Tradify id), when it had one. */
+  answeredId: string | undefined;
+}
+
 /**
- * How long a 429 asks us to wait, in ms.
- *
- * - Cliniko (`api: 'cliniko'`, the default): `X-RateLimit-Reset` is the reset as epoch seconds,
- *   measured against the response's own `Date` header so a skewed local clock does not matter;
- *   `Retry-After` is the fallback.
- * - The Tradify contract (`api: 'tradify'`, `docs/tradify-contract.md#retries-idempotency-and-rate-limits`): `Retry-After` (seconds or an
- *   HTTP date) first; its `X-RateLimit-Reset` counts seconds *until* the reset, not an epoch.
+ * A create was answered with a record that is not the one asked for: the answer's
+ * `externalReference` (or another echoed field) differs from the request's. The record is not
+ * linked, so a wrong answer never joins a Cliniko record to someone else's Tradify record.
+ * Names the resource, the field and the answered id only, never the values.
  */
-export function retryAfterMsFromHeaders(
-  headers: Headers | undefined,
-  now: number = Date.now(),
-  api: 'cliniko' | 'tradify' = 'cliniko',
-): number | undefined {
-  if (!headers) return undefined;
-  if (api === 'tradify') return fromRetryAfter(headers, now) ?? fromSecondsHeader(headers.get('x-ratelimit-reset'));
-  return fromEpochReset(headers, now) ?? fromRetryAfter(headers, now);
+export class MismatchedResponseError extends ClinikoTradifyError {
+  override readonly name: string = 'MismatchedResponseError';
+  readonly api = 'tradify' as const;
+  readonly resource: string;
+  readonly field: string;
+  readonly answeredId: string | undefined;
+
+  constructor(init: MismatchedResponseInit, options?: ClinikoTradifyErrorOptions) {
+    const record = init.answeredId === undefined ? 'a record' : `record ${init.answeredId}`;
+    super('response_mismatch', `tradify answered a ${init.resource} create with ${record} whose ${init.field} is not the one sent; it was not linked`, options);
+    this.resource = init.resource;
+    this.field = init.field;
+    this.answeredId = init.answeredId;
+  }
 }
 
-function fromEpochReset(headers: Headers, now: number): number | undefined {
-  const reset = headers.get('x-ratelimit-reset')?.trim();
-  if (!reset || !/^\d+(\.\d+)?$/.test(reset)) return undefined;
-  const serverNow = Date.parse(headers.get('date') ?? '');
-  const base = Number.isFinite(serverNow) ? serverNow : now;
-  return Math.max(0, Number(reset) * 1000 - base);
-}
-
-function fromRetryAfter(headers: Headers, now: number): number | undefined {
-  const value = headers.get('retry-after')?.trim();
-  if (!value) return undefined;
-  const seconds = fromSecondsHeader(value);
-  if (seconds !== undefined) return seconds;
-  const at = Date.parse(value);
-  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
-}
-
-function fromSecondsHeader(value: string | null | undefined): number | undefined {
-  const trimmed = value?.trim();
-  return trimmed && /^\d+(\.\d+)?$/.test(trimmed) ? Math.max(0, Number(trimmed) * 1000) : undefined;
+/** True for a create answered with another record (see {@link MismatchedResponseError}), from any copy of the package. */
+export function isMismatchedResponseError(e: unknown): e is MismatchedResponseError {
+  return isNamed(e, ['MismatchedResponseError']);
 }

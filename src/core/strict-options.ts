@@ -1,12 +1,13 @@
 /**
  * Options objects checked against a strict zod schema: an unknown key, or a value of the
- * wrong kind, is one {@link ConfigError} naming the option (and, for an unknown key, the
- * nearest valid one), never quoting the value given.
+ * wrong kind, is one {@link ConfigError} naming the option, never quoting the value given. An
+ * unknown key is reported by the shared {@link unknownOptionError}, naming the nearest valid one.
  *
  * @module
  */
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { unknownOptionError } from './options.js';
 
 function unwrap(schema: z.ZodType): z.ZodType {
   let current = schema;
@@ -26,48 +27,14 @@ function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
   return current instanceof z.ZodObject ? Object.keys(current.shape as object) : [];
 }
 
-/** Levenshtein distance, case-insensitive. */
-function distance(a: string, b: string): number {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  let previous = Array.from({ length: y.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= x.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= y.length; j++) row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
-    previous = row;
-  }
-  return previous[y.length]!;
-}
-
-/** The valid key closest to `key`, when close enough to be a likely typo. */
-export function nearestKey(key: string, valid: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of valid) {
-    const d = distance(key, candidate);
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
-  }
-  return bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
-}
-
-/** A key as it may be shown: escaped to one line, at most 60 characters. */
-function shown(key: string): string {
-  const text = JSON.stringify(key).slice(1, -1);
-  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
-}
-
 function issueError(schema: z.ZodType, issue: z.core.$ZodIssue, owner: string): ConfigError {
   const base = issue.path.map(String);
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0] ?? '';
-    const valid = keysAt(schema, issue.path);
-    const near = nearestKey(key, valid);
-    const setting = [...base, key].join('.');
-    const hint = near ? `did you mean '${near}'?` : `valid options: ${valid.join(', ')}.`;
-    return new ConfigError(setting, `${owner}: unknown option '${shown(setting)}'; ${hint}`);
+    return unknownOptionError([...base, key].join('.'), key, keysAt(schema, issue.path), owner);
   }
   const setting = base.join('.') || 'options';
-  return new ConfigError(setting, `${owner}: option '${setting}' is not valid (${issue.message}).`);
+  return new ConfigError(setting, `${owner}: option \`${setting}\` is not valid (${issue.message}).`);
 }
 
 /**

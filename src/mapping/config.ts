@@ -7,6 +7,7 @@
 import { ConfigError } from '../core/errors.js';
 import { Decimal } from '../core/decimal.js';
 import { parseDuration } from '../core/dates.js';
+import { rejectUnknownOptions, type OptionShape } from '../core/options.js';
 import type { ClinikoInvoice } from '../cliniko/schemas/invoice.js';
 import type { ClinikoInvoiceItem } from '../cliniko/schemas/invoice-item.js';
 import type { ClinikoPatient } from '../cliniko/schemas/patient.js';
@@ -149,6 +150,33 @@ export const DEFAULT_STATUS_TABLE: Readonly<Record<'10' | '20' | '30' | '40' | '
   null: 'review',
 });
 
+/** The keys of a {@link MappingConfig}; the tables' own keys are data, checked by their resolvers. */
+const MAPPING_SHAPE = {
+  customer: true,
+  invoice: true,
+  filterPatient: true,
+  filterInvoice: true,
+  includeInvoicesOfFilteredPatients: true,
+  customFields: true,
+  statusTable: true,
+  taxTable: true,
+  approval: { when: true, settleAfter: true, onChangeAfterApproval: true } satisfies OptionShape<ApprovalPolicy>,
+  conflictPolicy: true,
+  paymentTerms: { defaultDueDays: true } satisfies OptionShape<NonNullable<MappingConfig['paymentTerms']>>,
+  rounding: { allowRoundingLine: true, maxAmount: true, description: true } satisfies OptionShape<RoundingPolicy>,
+  name: true,
+  contactName: true,
+  customerOwner: true,
+} as const satisfies OptionShape<MappingConfig>;
+
+/**
+ * Throws a `ConfigError` for a key a {@link MappingConfig} does not have (nested policies
+ * included), naming the nearest valid key: "unknown option `mapping.aproval`; did you mean `approval`?".
+ */
+export function rejectUnknownMappingKeys(input: unknown, owner?: string): void {
+  rejectUnknownOptions(input, MAPPING_SHAPE, { path: 'mapping', owner });
+}
+
 const CUSTOM_FIELD_KEYS = ['custom1', 'custom2', 'custom3', 'custom4'] as const;
 const STATUS_KEYS = ['10', '20', '30', '40', 'null'] as const;
 const STATUS_BEHAVIOURS: readonly StatusBehaviour[] = ['open', 'paid', 'closed', 'review', 'skip'];
@@ -159,6 +187,11 @@ function fail(setting: string, message: string): never {
 
 function optionalFunction<T>(value: T | undefined, key: string): T | undefined {
   if (value !== undefined && typeof value !== 'function') fail(key, 'must be a function (or left out).');
+  return value;
+}
+
+function optionalObject<T>(value: T | undefined, key: string): T | undefined {
+  if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) fail(key, 'must be an object (or left out).');
   return value;
 }
 
@@ -207,6 +240,7 @@ function resolveTaxTable(input: readonly TaxTableEntry[] | undefined): readonly 
 }
 
 function resolveApproval(input: ApprovalPolicy | undefined): ResolvedMappingConfig['approval'] {
+  optionalObject(input, 'approval');
   return Object.freeze({
     when: oneOf(input?.when, ['settled', 'immediately', 'manual'] as const, 'settled', 'approval.when'),
     settleAfterMs: parseDuration(input?.settleAfter ?? '24h', 'mapping.approval.settleAfter'),
@@ -215,12 +249,13 @@ function resolveApproval(input: ApprovalPolicy | undefined): ResolvedMappingConf
 }
 
 function resolveDueDays(input: MappingConfig['paymentTerms']): number {
-  const days = input?.defaultDueDays ?? 14;
+  const days = optionalObject(input, 'paymentTerms')?.defaultDueDays ?? 14;
   if (!Number.isInteger(days) || days < 0 || days > 3650) fail('paymentTerms.defaultDueDays', 'must be a whole number of days from 0 to 3650.');
   return days;
 }
 
 function resolveRounding(input: RoundingPolicy | undefined): ResolvedMappingConfig['rounding'] {
+  optionalObject(input, 'rounding');
   const maxAmount = Decimal.tryFrom(input?.maxAmount ?? '0.05');
   if (maxAmount === undefined || maxAmount.sign() < 0) fail('rounding.maxAmount', "must be a non-negative decimal string such as '0.05'.");
   const description = input?.description ?? 'Rounding (to match Cliniko total)';
@@ -236,14 +271,16 @@ function resolveContactName(input: MappingConfig['contactName']): ResolvedMappin
 /**
  * Validates a {@link MappingConfig} and fills in the defaults.
  *
- * @throws ConfigError naming the key (e.g. `mapping.approval.when`) and the fix.
+ * @throws ConfigError naming the key (e.g. `mapping.approval.when`) and the fix; for an unknown
+ *   key, the nearest valid one.
  * @example
  * ```ts
  * const config = resolveMappingConfig({ approval: { when: 'immediately' }, paymentTerms: { defaultDueDays: 7 } });
  * ```
  */
 export function resolveMappingConfig(input: MappingConfig = {}): ResolvedMappingConfig {
-  if (typeof input !== 'object' || input === null) throw new ConfigError('mapping', 'mapping must be an object (a MappingConfig).');
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ConfigError('mapping', 'mapping must be an object (a MappingConfig).');
+  rejectUnknownMappingKeys(input);
   return Object.freeze({
     customer: optionalFunction(input.customer, 'customer'),
     invoice: optionalFunction(input.invoice, 'invoice'),

@@ -6,6 +6,7 @@
 
 import { linkedId } from '../cliniko/links.js';
 import type { ClinikoPatient } from '../cliniko/schemas/patient.js';
+import { ownersOn } from '../tradify/capabilities.js';
 import type { TradifyCustomerInput } from '../tradify/port.js';
 import { isVeto, type ResolvedMappingConfig } from './config.js';
 import type { MappingContext } from './context.js';
@@ -13,7 +14,7 @@ import { mapAddress } from './address.js';
 import { mapCustomFields } from './custom-fields.js';
 import { mapEmails } from './emails.js';
 import { finding, type Finding } from './findings.js';
-import { cutToLength, patientFullName, tidySpaces } from './names.js';
+import { cutToLength, patientFullName, tidySpaces, withoutControlCharacters } from './names.js';
 import { mapPhones } from './phones.js';
 
 /** Tradify's limit on a customer name. */
@@ -70,7 +71,7 @@ function cleanContactName(raw: string | null | undefined): string | null {
 /** Runs the integrator's functions that fill draft fields (contact name, owner). */
 function applyFieldCallbacks(draft: TradifyCustomerInput, patient: ClinikoPatient, config: ResolvedMappingConfig, ctx: MappingContext): void {
   if (typeof config.contactName === 'function') draft.contactName = cleanContactName(config.contactName(patient, ctx));
-  if (config.customerOwner && ctx.capabilities.ownerStaffId) draft.ownerStaffId = config.customerOwner(patient, ctx);
+  if (config.customerOwner && ownersOn(ctx.capabilities, 'customers')) draft.ownerStaffId = config.customerOwner(patient, ctx);
 }
 
 function contactFindings(patient: ClinikoPatient, emails: ReturnType<typeof mapEmails>, droppedPhones: number): Finding[] {
@@ -138,7 +139,9 @@ export function mapPatientToCustomer(patient: ClinikoPatient, config: ResolvedMa
       findings.push(finding('callback-vetoed', 'info', patient.id, `The customer callback vetoed this patient${detail ? ` (${detail})` : ''}`));
       return { patientId, findings, audit, status: 'skipped', reason: 'vetoed', detail };
     }
-    return { patientId, findings, audit, status: 'mapped', draft: changed, emailKeys, mergedWithPatientId };
+    // our own fields are already clean; a callback may hand back raw Cliniko text (no customer field is multi-line)
+    const clean = config.customer ? withoutControlCharacters(changed) : changed;
+    return { patientId, findings, audit, status: 'mapped', draft: clean, emailKeys, mergedWithPatientId };
   } catch (error) {
     const kind = error instanceof Error ? error.name : typeof error;
     if (stage === 'mapping') {

@@ -35,6 +35,7 @@ export type ReviewReason =
   | 'paid-then-closed'
   | 'closed-reopened'
   | 'deleted-but-paid'
+  | 'archived-but-paid'
   | 'changed-after-approval'
   | 'cancelled-in-tradify'
   | 'foreign-payment'
@@ -47,6 +48,7 @@ export type SkipReason =
   | 'first-seen-closed'
   | 'closed'
   | 'deleted'
+  | 'archived'
   | 'in-sync'
   | 'awaiting-settle'
   | 'awaiting-manual-approval'
@@ -258,11 +260,15 @@ function retireSuperseded(p: Planner): boolean {
 
 // --- per Cliniko state --------------------------------------------------------------------
 
-function planDeleted(p: Planner, current: TradifyInvoice | null): void {
-  if (current === null) p.actions.push({ kind: 'skip', reason: 'deleted' });
+/**
+ * A deleted invoice, or an archived one: Cliniko's "archive" removes an invoice raised in error
+ * (its payments and items are archived with it), so both are withdrawn the same way.
+ */
+function planWithdrawn(p: Planner, current: TradifyInvoice | null, how: 'deleted' | 'archived'): void {
+  if (current === null) p.actions.push({ kind: 'skip', reason: how });
   else if (current.status === 'draft') p.actions.push({ kind: 'delete-draft', invoiceId: current.id });
   else if (current.status === 'approved') p.actions.push({ kind: 'cancel', invoiceId: current.id });
-  else if (current.status === 'paid') p.actions.push({ kind: 'review', reason: 'deleted-but-paid', invoiceId: current.id });
+  else if (current.status === 'paid') p.actions.push({ kind: 'review', reason: how === 'deleted' ? 'deleted-but-paid' : 'archived-but-paid', invoiceId: current.id });
 }
 
 function planClosed(p: Planner, current: TradifyInvoice | null): void {
@@ -321,9 +327,9 @@ function planPaid(p: Planner, current: TradifyInvoice | null): void {
 export function planInvoiceActions(input: StatusPlanInput, config: ResolvedMappingConfig, ctx: MappingContext): StatusPlan {
   const p: Planner = { input, config, ctx, actions: [], findings: [] };
   const { invoice, current } = input;
-  if (invoice.deleted_at !== null) {
+  if (invoice.deleted_at !== null || invoice.archived_at !== null) {
     retireSuperseded(p);
-    planDeleted(p, current);
+    planWithdrawn(p, current, invoice.deleted_at !== null ? 'deleted' : 'archived');
   } else {
     const behaviour = behaviourOf(invoice.status, config);
     const reopened = input.link?.lastClinikoStatus === 30 && behaviour !== 'closed' && behaviour !== 'skip';

@@ -110,7 +110,9 @@ function pickNoTax(group: readonly TaxRateChoice[], noTaxIds: ReadonlySet<string
  *   is settled by the one marked `isNoTax`).
  * @example
  * ```ts
- * const taxes = checkTaxTable(await tradify.taxRates.list(), resolveMappingConfig({ taxTable: [{ clinikoName: 'GST', tradifyTaxRateId: 'tax_gst' }] }));
+ * const rates = [];
+ * for await (const rate of tradify.taxRates.list()) rates.push(rate);
+ * const taxes = checkTaxTable(rates, resolveMappingConfig({ taxTable: [{ clinikoName: 'GST', tradifyTaxRateId: 'tax_gst' }] }));
  * ```
  */
 export function checkTaxTable(tradifyRates: readonly TradifyTaxRate[], config: Pick<ResolvedMappingConfig, 'taxTable'>): ResolvedTaxTable {

@@ -6,6 +6,8 @@
  */
 
 import { ClinikoTradifyError } from '../core/errors.js';
+import { rejectUnknownOptions } from '../core/options.js';
+import { MEMORY_STORE_OPTION_SHAPE } from './option-shapes.js';
 import type {
   AcquireLeaseOptions,
   AlertIncident,
@@ -122,7 +124,9 @@ export class MemoryStateStore implements StateStore {
   #seq = 0;
   #closed = false;
 
+  /** @throws ConfigError for an unknown option, naming the nearest valid one. */
   constructor(options: MemoryStateStoreOptions = {}) {
+    rejectUnknownOptions(options, MEMORY_STORE_OPTION_SHAPE, { owner: 'MemoryStateStore' });
     this.#clock = options.clock ?? Date.now;
   }
 

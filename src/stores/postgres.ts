@@ -9,6 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { ClinikoTradifyError, ConfigError, LeaseHeldError, LeaseLostError } from '../core/errors.js';
+import { rejectUnknownOptions } from '../core/options.js';
+import { POSTGRES_STORE_OPTION_SHAPE } from './option-shapes.js';
 import type {
   AcquireLeaseOptions,
   AlertIncident,
@@ -149,6 +151,7 @@ export class PostgresStateStore implements StateStore {
 
   /** @throws ConfigError when neither a connection string nor a pool is given, or the schema name is not an identifier. */
   constructor(options: PostgresStateStoreOptions) {
+    rejectUnknownOptions(options, POSTGRES_STORE_OPTION_SHAPE, { owner: 'PostgresStateStore' });
     if (options?.pool === undefined && (typeof options?.connectionString !== 'string' || options.connectionString.length === 0)) {
       throw new ConfigError('connectionString', 'PostgresStateStore needs a `connectionString` or a `pool`.');
     }

@@ -9,6 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { ClinikoTradifyError } from '../core/errors.js';
+import { rejectUnknownOptions } from '../core/options.js';
+import { SQLITE_STORE_OPTION_SHAPE } from './option-shapes.js';
 import type {
   AcquireLeaseOptions,
   AlertIncident,
@@ -203,6 +205,7 @@ export class SqliteStateStore implements StateStore {
    * changed then.
    */
   constructor(options: SqliteStateStoreOptions) {
+    rejectUnknownOptions(options, SQLITE_STORE_OPTION_SHAPE, { owner: 'SqliteStateStore' });
     if (typeof options?.path !== 'string' || options.path.length === 0) {
       throw new ClinikoTradifyError('config_invalid', 'SqliteStateStore needs a `path` (a file name, or ":memory:").');
     }

@@ -14,10 +14,10 @@ import { indexEntry, loadPatientStates, syncPatient } from './streams/patients.j
 import { customerProjection, changedFieldNames, invoiceProjection } from './streams/projection.js';
 import { syncInvoicesByIds } from './targeted.js';
 import { patientsByIds } from './streams/source.js';
-import type { StopReason } from './streams/runner.js';
+import { commit, type StopReason } from './streams/runner.js';
 import { mapPatientToCustomer } from '../mapping/customer.js';
 import { isTransientError } from '../core/errors.js';
-import { TargetDownError, isTargetDown } from './writer.js';
+import { TargetDownError, isTargetDown } from './record-retry.js';
 
 /** The pseudo-stream whose cursor records when customers were last listed. */
 const CUSTOMERS_CURSOR = 'tradify-customers';
@@ -64,15 +64,17 @@ async function refreshIndexNow(run: RunContext): Promise<void> {
   const listedAt = new Date(clock.now()).toISOString();
   const updatedSince = cursor ? new Date(Date.parse(cursor.updatedAt) - SKEW_MARGIN_MS).toISOString() : undefined;
   const conflicts: CustomerConflict[] = [];
-  const listing = tradify.customers.list({ includeInactive: true, updatedSince, signal: run.signal });
+  const listing = tradify.customers.list({ includeInactive: true, updatedSince, signal: run.signal, onUnreadable: run.unreadable.report });
   for await (const customers of listing.pages()) {
     const work = new PageWork();
+    run.unreadable.customersRead(customers.map((c) => c.id));
     for (const customer of customers) {
       work.tradifyIndex.push(indexEntry(run.accountId, customer));
       const dueDays = dueDaysFromListing(run, customer);
       if (dueDays) work.hashes.push(dueDays);
     }
     if (cursor) conflicts.push(...(await editedSinceOurWrite(run, customers)));
+    if (!run.dryRun) await run.unreadable.flush(work);
     await store.commitPage(run.accountId, run.token, work.toCommit(), { signal: run.signal });
   }
   const invoiceCursor = await store.cursors.get(run.accountId, INVOICES_CURSOR, { signal: run.signal });
@@ -90,7 +92,7 @@ async function refreshIndexNow(run: RunContext): Promise<void> {
 /** Tradify invoices of ours updated since `updatedSince` whose content differs from what we last wrote. */
 async function listEditedInvoices(run: RunContext, updatedSince: string): Promise<InvoiceConflict[]> {
   const out: InvoiceConflict[] = [];
-  for await (const invoices of run.options.tradify.invoices.list({ updatedSince, signal: run.signal }).pages()) {
+  for await (const invoices of run.options.tradify.invoices.list({ updatedSince, signal: run.signal, onUnreadable: run.unreadable.report }).pages()) {
     for (const invoice of invoices) {
       const conflict = await invoiceEditedSinceOurWrite(run, invoice);
       if (conflict) out.push(conflict);
@@ -145,7 +147,7 @@ async function resolveCustomerConflicts(run: RunContext): Promise<StopReason | u
   } else {
     await overwriteFromCliniko(run, conflicts, work);
   }
-  await commitWork(run, work);
+  await commit(run, work);
   return run.targetDown ? 'target-down' : undefined;
 }
 
@@ -182,11 +184,6 @@ async function resolveInvoiceConflicts(run: RunContext): Promise<StopReason | un
     if (!isTargetDown(error)) throw error;
     run.markTargetDown(error);
   }
-  await commitWork(run, work);
+  await commit(run, work);
   return run.targetDown ? 'target-down' : undefined;
-}
-
-async function commitWork(run: RunContext, work: PageWork): Promise<void> {
-  if (run.dryRun || work.isEmpty) return;
-  await run.options.store.commitPage(run.accountId, run.token, work.toCommit(), { signal: run.signal });
 }

@@ -8,6 +8,7 @@ import { ConfigError } from '../core/errors.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { defaultLogger, type Logger } from '../core/logger.js';
 import { DEFAULT_TIME_ZONE, isValidTimeZone, parseDuration } from '../core/dates.js';
+import { rejectUnknownOptions, type OptionShape } from '../core/options.js';
 import { resolveMappingConfig, type MappingConfig, type ResolvedMappingConfig } from '../mapping/config.js';
 import type { TradifyPort } from '../tradify/port.js';
 import type { Alerter, RetryPolicy, StateStore } from './ports.js';
@@ -86,6 +87,26 @@ export const ENGINE_DEFAULTS = Object.freeze({
   rates: Object.freeze({ cliniko: 190, tradify: 95 }),
 });
 
+/** The keys of {@link SyncEngineOptions}; `mapping` is checked by `resolveMappingConfig`. */
+const ENGINE_OPTION_SHAPE = {
+  cliniko: true,
+  tradify: true,
+  store: true,
+  mapping: true,
+  retryPolicy: true,
+  alerter: true,
+  logger: true,
+  timeZone: true,
+  accountId: true,
+  maxRunDuration: true,
+  initialSyncFrom: true,
+  clock: true,
+  leaseTtlMs: true,
+  lookbackSeconds: true,
+  readAhead: true,
+  rates: { cliniko: true, tradify: true },
+} as const satisfies OptionShape<SyncEngineOptions>;
+
 function requireObject(value: unknown, setting: string, fix: string): void {
   if (value === null || typeof value !== 'object') throw new ConfigError(setting, `SyncEngine option '${setting}' is required: ${fix}`);
 }
@@ -119,10 +140,11 @@ function resolveAccountId(value: string | undefined): string {
 /**
  * Validates the options and fills in the defaults.
  *
- * @throws ConfigError naming the option and the fix.
+ * @throws ConfigError naming the option and the fix, or an unknown option and the nearest valid one.
  */
 export function resolveEngineOptions(options: SyncEngineOptions, defaultAlerter?: () => Alerter): ResolvedEngineOptions {
   requireObject(options, 'options', 'pass { cliniko, tradify, store }.');
+  rejectUnknownOptions(options, ENGINE_OPTION_SHAPE, { owner: 'SyncEngine' });
   requireObject(options.cliniko, 'cliniko', 'pass a ClinikoClient.');
   requireObject(options.tradify, 'tradify', 'pass an HttpTradifyClient or another TradifyPort.');
   requireObject(options.store, 'store', 'pass a MemoryStateStore or SqliteStateStore.');

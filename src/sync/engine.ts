@@ -16,6 +16,7 @@ import { countPendingRecords, countPendingWork, type SyncEstimate } from './esti
 import { Lookups } from './lookups.js';
 import { createLeaseOwner, type JsonValue, type RunStatus } from './ports.js';
 import { RunAlerts } from './run-alerts.js';
+import { UnreadableTradifyRows } from './unreadable.js';
 import { RunContext } from './streams/context.js';
 import { patientsHandler } from './streams/patients.js';
 import { invoicesHandler } from './streams/invoices.js';
@@ -104,7 +105,7 @@ export class SyncEngine {
     const o = this.#options;
     const cursors = await o.store.cursors.list(o.accountId, { signal: options.signal });
     const pending = await countPendingWork(o.cliniko, cursors, { ...o, signal: options.signal });
-    return { pending, eta: runEta(pending, o.rates) };
+    return { pending, eta: runEta(pending, o.rates, o.tradify.capabilities) };
   }
 
   /**
@@ -200,9 +201,14 @@ export class SyncEngine {
   }
 
   async #syncAll(run: RunContext): Promise<StopReason | undefined> {
-    const stopped = (await refreshTradifyIndex(run)) ?? (await runStream(run, patientsHandler())) ?? (await runStream(run, invoicesHandler()));
-    if (stopped) return stopped;
-    return (await settleSweep(run)) ?? (await resolveConflicts(run));
+    const stopped =
+      (await refreshTradifyIndex(run)) ??
+      (await runStream(run, patientsHandler())) ??
+      (await runStream(run, invoicesHandler())) ??
+      (await settleSweep(run)) ??
+      (await resolveConflicts(run));
+    await commit(run, new PageWork()); // the reviews of Tradify rows read after the last commit
+    return stopped;
   }
 
   async #withRun(kind: string, dryRun: boolean, outerSignal: AbortSignal | undefined, body: RunBody, nested?: { reentrantToken: string; runId: string }): Promise<SyncSummary> {
@@ -217,17 +223,20 @@ export class SyncEngine {
         });
     const requestsBefore = this.#requestCounts();
     const alerts = new RunAlerts();
+    const counters = emptyCounters();
     const heartbeat = this.#heartbeat(lease.token);
+    const unreadable = new UnreadableTradifyRows({ store, accountId, counters, alerts, logger: this.#options.logger, signal });
     const run = new RunContext({
       options: this.#options,
       runId: record.id,
       token: lease.token,
       signal,
       dryRun,
-      counters: emptyCounters(),
+      counters,
       events: this.#events,
       alerts,
-      lookups: new Lookups({ ...this.#options, signal }),
+      lookups: new Lookups({ ...this.#options, signal, onUnreadable: unreadable.report }),
+      unreadable,
     });
     this.#events.emit('runStarted', { runId: record.id, accountId, startedAt: new Date(run.startedAt).toISOString(), dryRun });
     let status: Exclude<RunStatus, 'running'> = 'failed';
@@ -297,7 +306,7 @@ export class SyncEngine {
       writes: c.writes,
       durationMs: this.#options.clock.now() - run.startedAt,
       cursors: { patients: view('patients'), invoices: view('invoices') },
-      eta: runEta(pending, this.#options.rates),
+      eta: runEta(pending, this.#options.rates, this.#options.tradify.capabilities),
       pending,
     };
   }

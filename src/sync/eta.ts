@@ -4,6 +4,8 @@
  *
  * @module
  */
+import { uniqueReferencesOn } from '../tradify/capabilities.js';
+import type { TradifyCapabilities } from '../tradify/port.js';
 
 /** What the ETA is computed from. */
 export interface EtaInput {
@@ -17,6 +19,14 @@ export interface EtaInput {
   tradifyRpm?: number | undefined;
   /** Tradify writes per invoice (create, approve, pay). @defaultValue 3 */
   writesPerInvoice?: number | undefined;
+  /**
+   * Tradify reads per patient before its customer is created: 1 when the backend does not
+   * enforce unique customer references (the engine looks the reference up first).
+   * @defaultValue 0
+   */
+  readsPerPatient?: number | undefined;
+  /** The same for invoices. @defaultValue 0 */
+  readsPerInvoice?: number | undefined;
 }
 
 /** An estimate, with the limit that decides it. */
@@ -27,6 +37,8 @@ export interface Eta {
   clinikoRequests: number;
   /** Tradify writes still needed, at most. */
   tradifyWrites: number;
+  /** Tradify reads that writes need, at most (reference look-ups before creates). */
+  tradifyReads: number;
   /** Which API's limit decides the estimate. */
   bottleneck: 'cliniko' | 'tradify';
 }
@@ -46,13 +58,17 @@ export function estimateEta(input: EtaInput): Eta {
   const pages = (n: number): number => Math.ceil(Math.max(0, n) / 100);
   // patients pages + invoice pages + item batches (about one per invoice page)
   const clinikoRequests = pages(input.patientsPending) + 2 * pages(input.invoicesPending);
-  const tradifyWrites = Math.max(0, input.patientsPending) + perInvoice * Math.max(0, input.invoicesPending);
+  const patients = Math.max(0, input.patientsPending);
+  const invoices = Math.max(0, input.invoicesPending);
+  const tradifyWrites = patients + perInvoice * invoices;
+  const tradifyReads = patients * (input.readsPerPatient ?? 0) + invoices * (input.readsPerInvoice ?? 0);
   const clinikoMs = (clinikoRequests / clinikoRpm) * 60_000;
-  const tradifyMs = (tradifyWrites / tradifyRpm) * 60_000;
+  const tradifyMs = ((tradifyWrites + tradifyReads) / tradifyRpm) * 60_000;
   return {
     ms: Math.round(Math.max(clinikoMs, tradifyMs)),
     clinikoRequests,
     tradifyWrites,
+    tradifyReads,
     bottleneck: tradifyMs >= clinikoMs ? 'tradify' : 'cliniko',
   };
 }
@@ -62,11 +78,23 @@ export function estimateEta(input: EtaInput): Eta {
  *
  * @param pending - records still to read, per stream (`RunCounters.pending`).
  * @param rates - Cliniko and Tradify requests per minute (the engine's `rates`).
+ * @param capabilities - the port's; where references are not unique, each create costs a read first.
  * @example
  * ```ts
  * runEta({ patients: 0, invoices: 0 }, { cliniko: 190, tradify: 95 }).ms; // 0
  * ```
  */
-export function runEta(pending: { patients: number; invoices: number }, rates: { cliniko: number; tradify: number }): Eta {
-  return estimateEta({ patientsPending: pending.patients, invoicesPending: pending.invoices, clinikoRpm: rates.cliniko, tradifyRpm: rates.tradify });
+export function runEta(
+  pending: { patients: number; invoices: number },
+  rates: { cliniko: number; tradify: number },
+  capabilities: Pick<TradifyCapabilities, 'uniqueExternalReference'> = { uniqueExternalReference: true },
+): Eta {
+  return estimateEta({
+    patientsPending: pending.patients,
+    invoicesPending: pending.invoices,
+    clinikoRpm: rates.cliniko,
+    tradifyRpm: rates.tradify,
+    readsPerPatient: uniqueReferencesOn(capabilities, 'customers') ? 0 : 1,
+    readsPerInvoice: uniqueReferencesOn(capabilities, 'invoices') ? 0 : 1,
+  });
 }

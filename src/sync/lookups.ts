@@ -6,8 +6,11 @@
  * @module
  */
 import type { ClinikoSourceClient } from './streams/source.js';
-import type { TradifyPort } from '../tradify/port.js';
+import type { TradifyListOptions, TradifyPort, TradifyUnreadableRow } from '../tradify/port.js';
+import { ownersOn } from '../tradify/capabilities.js';
+import { collect } from '../tradify/pagination.js';
 import type { Clock } from '../core/clock.js';
+import { isConfigError } from '../core/errors.js';
 import { createMappingContext, type MappingContext } from '../mapping/context.js';
 import { checkTaxTable, type ResolvedTaxTable } from '../mapping/tax.js';
 import { buildOwnerDirectory, type OwnerDirectory } from '../mapping/owner.js';
@@ -22,6 +25,8 @@ export interface LookupsInit {
   timeZone: string;
   accountId: string;
   signal: AbortSignal | undefined;
+  /** Told of each staff or tax-rate row that fails its schema (the row is then left out). */
+  onUnreadable?: TradifyListOptions['onUnreadable'];
 }
 
 /** One run's lazily loaded lookups. */
@@ -47,10 +52,33 @@ export class Lookups {
     });
   }
 
-  /** The tax table checked against Tradify's rates (a `ConfigError` when ambiguous). */
+  /**
+   * The tax table checked against Tradify's rates (a `ConfigError` when ambiguous). When a rate
+   * could not be read and the table does not check without it, the table resolves no rate, so
+   * every taxed line waits (the unreadable rate may be the one the table names).
+   */
   taxTable(): Promise<ResolvedTaxTable> {
-    this.#taxTable ??= this.#init.tradify.taxRates.list({ signal: this.#init.signal }).then((rates) => checkTaxTable(rates, this.#init.mapping));
+    this.#taxTable ??= this.#loadTaxTable();
     return this.#taxTable;
+  }
+
+  async #loadTaxTable(): Promise<ResolvedTaxTable> {
+    const report = this.#init.onUnreadable;
+    let unreadable = false;
+    const onUnreadable =
+      report === undefined
+        ? undefined
+        : (row: TradifyUnreadableRow): void => {
+            unreadable = true;
+            report(row);
+          };
+    const rates = await collect(this.#init.tradify.taxRates.list({ signal: this.#init.signal, onUnreadable }));
+    try {
+      return checkTaxTable(rates, this.#init.mapping);
+    } catch (error) {
+      if (!unreadable || !isConfigError(error)) throw error;
+      return checkTaxTable([], { taxTable: [] });
+    }
   }
 
   /** Practitioner → user → email → Tradify staff, for invoice owners. */
@@ -72,12 +100,12 @@ export class Lookups {
   async #loadOwners(): Promise<OwnerDirectory> {
     const signal = this.#init.signal;
     const { cliniko, tradify } = this.#init;
-    if (!tradify.capabilities.ownerStaffId) return buildOwnerDirectory({ practitioners: [], users: [], staff: [] });
+    if (!ownersOn(tradify.capabilities, 'invoices')) return buildOwnerDirectory({ practitioners: [], users: [], staff: [] });
     const [active, inactive, users, staff] = await Promise.all([
       cliniko.practitioners.list({ perPage: 100, signal }).toArray(),
       cliniko.practitioners.listInactive({ perPage: 100, signal }).toArray(),
       cliniko.users.list({ perPage: 100, signal }).toArray(),
-      tradify.staff.list({ signal }),
+      collect(tradify.staff.list({ signal, onUnreadable: this.#init.onUnreadable })),
     ]);
     return buildOwnerDirectory({ practitioners: [...active, ...inactive], users, staff });
   }

@@ -11,6 +11,7 @@ import { ConfigError, isAbortError, isClinikoTradifyError } from '../core/errors
 import { defaultLogger } from '../core/logger.js';
 import type { Logger } from '../core/logger.js';
 import { DEFAULT_TIME_ZONE, isValidTimeZone } from '../core/dates.js';
+import { rejectUnknownOptions, type OptionShape } from '../core/options.js';
 
 /** What the scheduler needs of a `SyncEngine`. */
 export interface SchedulableEngine {
@@ -70,13 +71,35 @@ export interface Scheduler {
   readonly history: readonly TickOutcome[];
 }
 
-function cronFor(pattern: string | null | undefined, setting: string, timeZone: string): Cron | undefined {
+/** The longest delay `setTimeout` honours (2^31 − 1 ms, about 24.8 days). */
+const MAX_TIMER_MS = 2_147_483_647;
+
+const SCHEDULER_OPTION_SHAPE = {
+  engine: true,
+  sync: true,
+  reconcile: true,
+  timeZone: true,
+  clock: true,
+  logger: true,
+  handleSignals: true,
+  autoStart: true,
+} as const satisfies OptionShape<SchedulerOptions>;
+
+/**
+ * Parses a cron pattern read in `timeZone`, `undefined` for `null` (the job is off).
+ *
+ * @throws ConfigError naming `setting` for a pattern that is invalid or never fires (`0 0 31 2 *`).
+ */
+export function parseCronPattern(pattern: string | null | undefined, setting: string, timeZone: string, now: number = Date.now()): Cron | undefined {
   if (pattern === null || pattern === undefined) return undefined;
+  let cron: Cron;
   try {
-    return new Cron(pattern, { timezone: timeZone, paused: true });
+    cron = new Cron(pattern, { timezone: timeZone, paused: true });
   } catch {
     throw new ConfigError(setting, `${setting} is not a valid cron pattern (e.g. '*/15 * * * *').`);
   }
+  if (cron.nextRun(new Date(now)) === null) throw new ConfigError(setting, `${setting} '${pattern}' never fires (no such date): fix the day and month fields.`);
+  return cron;
 }
 
 function isLeaseHeld(error: unknown): boolean {
@@ -94,14 +117,17 @@ function isLeaseHeld(error: unknown): boolean {
  * // later
  * await scheduler.stop();
  * ```
- * @throws ConfigError for an invalid pattern or zone.
+ * @throws ConfigError for an invalid pattern or zone, a pattern that never fires, or an unknown
+ *   option (naming the nearest valid one).
  */
 export function createScheduler(options: SchedulerOptions): Scheduler {
+  rejectUnknownOptions(options, SCHEDULER_OPTION_SHAPE, { owner: 'createScheduler' });
   const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
   if (!isValidTimeZone(timeZone)) throw new ConfigError('timeZone', 'timeZone must be an IANA zone such as Australia/Sydney.');
   const crons: Partial<Record<ScheduledJob, Cron>> = {};
-  const syncCron = cronFor(options.sync === undefined ? '*/15 * * * *' : options.sync, 'sync', timeZone);
-  const reconcileCron = cronFor(options.reconcile === undefined ? '0 2 * * *' : options.reconcile, 'reconcile', timeZone);
+  const now = (options.clock ?? systemClock).now();
+  const syncCron = parseCronPattern(options.sync === undefined ? '*/15 * * * *' : options.sync, 'sync', timeZone, now);
+  const reconcileCron = parseCronPattern(options.reconcile === undefined ? '0 2 * * *' : options.reconcile, 'reconcile', timeZone, now);
   if (syncCron) crons.sync = syncCron;
   if (reconcileCron) crons.reconcile = reconcileCron;
   return new CronScheduler(options, crons);
@@ -180,15 +206,24 @@ class CronScheduler implements Scheduler {
     const cron = this.#crons[job]!;
     while (!signal.aborted) {
       const next = cron.nextRun(new Date(this.#clock.now()));
-      if (!next) return;
-      try {
-        await this.#clock.sleep(Math.max(0, next.getTime() - this.#clock.now()), signal);
-      } catch {
-        return;
-      }
-      if (signal.aborted) return;
+      if (!next || !(await this.#waitUntil(next.getTime(), signal))) return;
       await this.runNow(job);
     }
+  }
+
+  /**
+   * Sleeps until `at` in steps a timer can hold (a longer `setTimeout` fires at once, which would
+   * run a monthly or yearly job over and over). False when stopped first.
+   */
+  async #waitUntil(at: number, signal: AbortSignal): Promise<boolean> {
+    for (let left = at - this.#clock.now(); left > 0 && !signal.aborted; left = at - this.#clock.now()) {
+      try {
+        await this.#clock.sleep(Math.min(left, MAX_TIMER_MS), signal);
+      } catch {
+        return false;
+      }
+    }
+    return !signal.aborted;
   }
 
   async #execute(job: ScheduledJob, signal: AbortSignal): Promise<TickOutcome> {

@@ -12,12 +12,12 @@ import { PageWork } from './streams/commit.js';
 import type { RunContext } from './streams/context.js';
 import { commit, type StopReason } from './streams/runner.js';
 import { syncInvoicesByIds } from './targeted.js';
-import { TargetDownError, isTargetDown } from './writer.js';
+import { TargetDownError, isTargetDown } from './record-retry.js';
 
 async function linkedDrafts(run: RunContext): Promise<string[]> {
   const { tradify, store } = run.options;
   const ids: string[] = [];
-  for await (const page of tradify.invoices.list({ status: 'draft', signal: run.signal }).pages()) {
+  for await (const page of tradify.invoices.list({ status: 'draft', signal: run.signal, onUnreadable: run.unreadable.report }).pages()) {
     for (const invoice of page) {
       if (!invoice.externalReference?.startsWith('cliniko:invoice:')) continue;
       const link = await store.links.getByTradifyId(run.accountId, 'invoice', invoice.id, { signal: run.signal });

@@ -15,11 +15,10 @@ import type {
   TradifyRequestOptions,
 } from './port.js';
 import { isoInstant, withOwner, type TradifyResourceContext } from './resource-context.js';
-import { dataEnvelope, listEnvelope, tradifyCustomerSchema } from './schemas.js';
+import { dataEnvelope, listEnvelopeSchema, tradifyCustomerSchema } from './schemas.js';
 import { segment } from './transport.js';
 
 const one = dataEnvelope(tradifyCustomerSchema);
-const many = listEnvelope(tradifyCustomerSchema);
 
 function customerFilters(query: TradifyCustomerQuery): Array<[string, string]> {
   const pairs: Array<[string, string]> = [];
@@ -37,8 +36,8 @@ export function createCustomersResource(ctx: TradifyResourceContext): TradifyCus
     list(query: TradifyCustomerQuery = {}): TradifyListing<TradifyCustomer> {
       const filters = customerFilters(query);
       return paginate(
-        (cursor) => send({ method: 'GET', path: 'customers', query: pageQuery(filters, pageSize, cursor), schema: many, signal: query.signal }),
-        'customers',
+        (cursor) => send({ method: 'GET', path: 'customers', query: pageQuery(filters, pageSize, cursor), schema: listEnvelopeSchema, signal: query.signal }),
+        { resource: 'customers', endpoint: 'customers', schema: tradifyCustomerSchema, onUnreadable: query.onUnreadable },
       );
     },
     async retrieve(id: string, options: TradifyRequestOptions = {}): Promise<TradifyCustomer> {
@@ -49,7 +48,7 @@ export function createCustomersResource(ctx: TradifyResourceContext): TradifyCus
       const body = await send({
         method: 'POST',
         path: 'customers',
-        json: withOwner(input, capabilities, 'create'),
+        json: withOwner(input, capabilities, 'customers', 'create'),
         schema: one,
         idempotencyKey: options.idempotencyKey,
         signal: options.signal,
@@ -60,7 +59,7 @@ export function createCustomersResource(ctx: TradifyResourceContext): TradifyCus
       const body = await send({
         method: 'PATCH',
         path: `customers/${segment(id)}`,
-        json: withOwner(patch, capabilities, 'update'),
+        json: withOwner(patch, capabilities, 'customers', 'update'),
         schema: one,
         signal: options.signal,
       });

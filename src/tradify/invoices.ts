@@ -16,11 +16,10 @@ import type {
   TradifyRequestOptions,
 } from './port.js';
 import { isoInstant, withOwner, type TradifyResourceContext } from './resource-context.js';
-import { dataEnvelope, listEnvelope, tradifyInvoiceSchema } from './schemas.js';
+import { dataEnvelope, listEnvelopeSchema, tradifyInvoiceSchema } from './schemas.js';
 import { segment } from './transport.js';
 
 const one = dataEnvelope(tradifyInvoiceSchema);
-const many = listEnvelope(tradifyInvoiceSchema);
 
 function invoiceFilters(query: TradifyInvoiceQuery): Array<[string, string]> {
   const pairs: Array<[string, string]> = [];
@@ -42,8 +41,8 @@ export function createInvoicesResource(ctx: TradifyResourceContext): TradifyInvo
     list(query: TradifyInvoiceQuery = {}): TradifyListing<TradifyInvoice> {
       const filters = invoiceFilters(query);
       return paginate(
-        (cursor) => send({ method: 'GET', path: 'invoices', query: pageQuery(filters, pageSize, cursor), schema: many, signal: query.signal }),
-        'invoices',
+        (cursor) => send({ method: 'GET', path: 'invoices', query: pageQuery(filters, pageSize, cursor), schema: listEnvelopeSchema, signal: query.signal }),
+        { resource: 'invoices', endpoint: 'invoices', schema: tradifyInvoiceSchema, onUnreadable: query.onUnreadable },
       );
     },
     async retrieve(id: string, options: TradifyRequestOptions = {}): Promise<TradifyInvoice> {
@@ -53,7 +52,7 @@ export function createInvoicesResource(ctx: TradifyResourceContext): TradifyInvo
       const body = await send({
         method: 'POST',
         path: 'invoices',
-        json: withOwner(input, capabilities, 'create'),
+        json: withOwner(input, capabilities, 'invoices', 'create'),
         schema: one,
         idempotencyKey: options.idempotencyKey,
         signal: options.signal,
@@ -61,7 +60,7 @@ export function createInvoicesResource(ctx: TradifyResourceContext): TradifyInvo
       return body.data;
     },
     async update(id: string, patch: TradifyInvoicePatch, options: TradifyRequestOptions = {}): Promise<TradifyInvoice> {
-      const json = withOwner(patch, capabilities, 'update');
+      const json = withOwner(patch, capabilities, 'invoices', 'update');
       return (await send({ method: 'PATCH', path: path(id), json, schema: one, signal: options.signal })).data;
     },
     async delete(id: string, options: TradifyRequestOptions = {}): Promise<void> {

@@ -5,6 +5,7 @@
  */
 import { ConfigError } from '../core/errors.js';
 import type { HttpTransportOptions } from '../core/http.js';
+import { rejectUnknownOptions, TRANSPORT_OPTION_SHAPE, type OptionShape } from '../core/options.js';
 import { isLoopbackHost } from '../core/redact.js';
 import type { TradifyCapabilities } from './port.js';
 
@@ -31,8 +32,9 @@ export interface HttpTradifyClientOptions extends HttpTransportOptions {
   /** Records per list page (`?pageSize=`, the contract allows 1–200). @defaultValue `200` */
   pageSize?: number | undefined;
   /**
-   * What the server supports. @defaultValue `{ ownerStaffId: true }` (part of the library's
-   * contract; set `false` for a server that rejects the field).
+   * What the server supports. @defaultValue `{ ownerStaffId: true, uniqueExternalReference: true }`
+   * (both part of the library's contract; set `ownerStaffId: false`, or per entity
+   * `{ customers: true, invoices: false }`, for a server that rejects the field).
    */
   capabilities?: Partial<TradifyCapabilities> | undefined;
 }
@@ -43,16 +45,47 @@ export const TRADIFY_DEFAULTS = Object.freeze({
   requestsPerMinute: 95,
   pageSize: 200,
   timeout: 30_000,
-  capabilities: Object.freeze({ ownerStaffId: true }),
+  capabilities: Object.freeze({ ownerStaffId: true, uniqueExternalReference: true }),
 });
+
+const TRADIFY_OPTION_SHAPE = {
+  ...TRANSPORT_OPTION_SHAPE,
+  apiKey: true,
+  baseUrl: true,
+  auth: true,
+  requestsPerMinute: true,
+  pageSize: true,
+  capabilities: { ownerStaffId: true, uniqueExternalReference: true },
+} as const satisfies OptionShape<HttpTradifyClientOptions>;
+
+/** A capability is a boolean, or `{ customers, invoices }` booleans. */
+function isCapabilityValue(value: unknown): boolean {
+  if (typeof value === 'boolean') return true;
+  if (typeof value !== 'object' || value === null) return false;
+  const entries = Object.entries(value);
+  return entries.length === 2 && entries.every(([key, flag]) => (key === 'customers' || key === 'invoices') && typeof flag === 'boolean');
+}
+
+function validateCapabilities(capabilities: unknown): void {
+  if (capabilities === undefined) return;
+  if (typeof capabilities !== 'object' || capabilities === null) throw new ConfigError('capabilities', 'capabilities must be an object.');
+  for (const [name, value] of Object.entries(capabilities)) {
+    if (value !== undefined && !isCapabilityValue(value)) {
+      throw new ConfigError(`capabilities.${name}`, `capabilities.${name} must be true, false or { customers: boolean, invoices: boolean }.`);
+    }
+  }
+}
 
 /**
  * Checks the settings that can be wrong before any request.
  *
  * @throws `ConfigError` naming the setting: no key, no or malformed base URL, plain `http:`
- * off loopback, a `*.tradifyhq.com` host, a rate or page size out of range, an unknown auth.
+ * off loopback, a `*.tradifyhq.com` host, a rate or page size out of range, an unknown auth,
+ * an unknown option (naming the nearest valid one), an unknown capability or one that is not
+ * a boolean or `{ customers, invoices }`.
  */
 export function validateTradifyOptions(options: HttpTradifyClientOptions): URL {
+  rejectUnknownOptions(options, TRADIFY_OPTION_SHAPE, { owner: 'HttpTradifyClient' });
   if (typeof options.apiKey !== 'string' || options.apiKey.trim() === '') {
     throw new ConfigError('apiKey', 'HttpTradifyClient needs an apiKey (set TRADIFY_API_KEY).');
   }
@@ -69,6 +102,7 @@ export function validateTradifyOptions(options: HttpTradifyClientOptions): URL {
   if (auth !== 'x-api-key' && auth !== 'bearer') {
     throw new ConfigError('auth', "auth must be 'x-api-key' or 'bearer'.");
   }
+  validateCapabilities(options.capabilities);
   return url;
 }
 

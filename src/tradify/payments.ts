@@ -3,31 +3,35 @@
  *
  * @module
  */
-import { collect, pageQuery, paginate } from './pagination.js';
+import { pageQuery, paginate } from './pagination.js';
 import type {
   TradifyCreateOptions,
+  TradifyListOptions,
+  TradifyListing,
   TradifyPayment,
   TradifyPaymentInput,
   TradifyPaymentsResource,
   TradifyRequestOptions,
 } from './port.js';
 import type { TradifyResourceContext } from './resource-context.js';
-import { dataEnvelope, listEnvelope, tradifyPaymentSchema } from './schemas.js';
+import { dataEnvelope, listEnvelopeSchema, tradifyPaymentSchema } from './schemas.js';
 import { segment } from './transport.js';
 
 const one = dataEnvelope(tradifyPaymentSchema);
-const many = listEnvelope(tradifyPaymentSchema);
 
 /** Builds the payments resource of a client. */
 export function createPaymentsResource(ctx: TradifyResourceContext): TradifyPaymentsResource {
   const { send, pageSize } = ctx;
   const base = (invoiceId: string): string => `invoices/${segment(invoiceId)}/payments`;
   return {
-    list(invoiceId: string, options: TradifyRequestOptions = {}): Promise<TradifyPayment[]> {
+    list(invoiceId: string, options: TradifyListOptions = {}): TradifyListing<TradifyPayment> {
       const path = base(invoiceId);
-      return collect(
-        paginate((cursor) => send({ method: 'GET', path, query: pageQuery([], pageSize, cursor), schema: many, signal: options.signal }), path),
-      );
+      return paginate((cursor) => send({ method: 'GET', path, query: pageQuery([], pageSize, cursor), schema: listEnvelopeSchema, signal: options.signal }), {
+        resource: 'payments',
+        endpoint: path,
+        schema: tradifyPaymentSchema,
+        onUnreadable: options.onUnreadable,
+      });
     },
     async add(invoiceId: string, input: TradifyPaymentInput, options: TradifyCreateOptions = {}): Promise<TradifyPayment> {
       const body = await send({

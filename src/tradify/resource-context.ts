@@ -4,6 +4,7 @@
  * @internal
  * @module
  */
+import { ownersOn, type TradifyCapabilityEntity } from './capabilities.js';
 import type { TradifyCapabilities } from './port.js';
 import type { TradifySend } from './transport.js';
 
@@ -21,15 +22,16 @@ export function isoInstant(value: string | Date): string {
 }
 
 /**
- * Drops `ownerStaffId` when the port does not support it, and on create when it is null
- * (the contract leaves the field out when null: `docs/tradify-contract.md#records`).
+ * Drops `ownerStaffId` when the port does not support it for this entity, and on create when
+ * it is null (the contract leaves the field out when null: `docs/tradify-contract.md#records`).
  */
 export function withOwner<T extends { ownerStaffId?: string | null | undefined }>(
   input: T,
   capabilities: TradifyCapabilities,
+  entity: TradifyCapabilityEntity,
   mode: 'create' | 'update',
 ): T {
-  const drop = !capabilities.ownerStaffId || (mode === 'create' && (input.ownerStaffId ?? null) === null);
+  const drop = !ownersOn(capabilities, entity) || (mode === 'create' && (input.ownerStaffId ?? null) === null);
   if (!drop || !('ownerStaffId' in input)) return input;
   const { ownerStaffId: _dropped, ...rest } = input;
   return rest as T;

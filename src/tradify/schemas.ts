@@ -4,7 +4,8 @@
  *
  * Each schema normalises the wire to the port's domain types: absent or `null` optional
  * fields become `null`, JSON numbers in money, quantity, percent and rate fields become
- * decimal strings via `String(n)`, and ids must be strings (a numeric id is a schema error:
+ * decimal strings via `String(n)`, money amounts get exactly two places (`110` → `"110.00"`;
+ * a third place is a schema error), and ids must be strings (a numeric id is a schema error:
  * 64-bit ids lose digits as numbers).
  *
  * @module
@@ -26,6 +27,17 @@ const DECIMAL = /^-?\d+(\.\d+)?$/;
 const decimal = z
   .union([z.string().trim().regex(DECIMAL), z.number().finite()])
   .transform((v) => (typeof v === 'number' ? String(v) : v));
+
+/** `"110"` → `"110.00"`, `"0.5"` → `"0.50"`: money in the port always has two places. */
+function twoPlaces(value: string): string {
+  const [whole = '0', fraction = ''] = value.split('.');
+  return `${whole}.${fraction.padEnd(2, '0')}`;
+}
+
+/** A money amount: a decimal with at most two places (more is a schema error), given two places. */
+const money = decimal
+  .refine((v) => !/\.\d{3,}$/.test(v), { message: 'Money has at most 2 decimal places' })
+  .transform(twoPlaces);
 
 const id = z.string().min(1);
 const text = z.string().nullish().transform((v) => v ?? null);
@@ -89,9 +101,9 @@ export const tradifyLineItemSchema: z.ZodType<TradifyLineItem> = z.looseObject({
   taxRateId: nullableId,
   taxRatePercent: nullableDecimal,
   accountCode: text,
-  amountExTax: decimal,
-  taxAmount: decimal,
-  amountIncTax: decimal,
+  amountExTax: money,
+  taxAmount: money,
+  amountIncTax: money,
 });
 
 /** The contract's Invoice, with `ownerStaffId` (omitted on the wire when null). */
@@ -110,12 +122,12 @@ export const tradifyInvoiceSchema: z.ZodType<TradifyInvoice> = z.looseObject({
   taxMode,
   currency: text,
   lineItems: z.array(tradifyLineItemSchema),
-  subtotal: decimal,
-  totalTax: decimal,
-  total: decimal,
-  amountPaid: decimal,
-  amountCredited: decimal.nullish().transform((v) => v ?? '0.00'),
-  amountDue: decimal,
+  subtotal: money,
+  totalTax: money,
+  total: money,
+  amountPaid: money,
+  amountCredited: money.nullish().transform((v) => v ?? '0.00'),
+  amountDue: money,
   ownerStaffId: nullableId,
   sentAt: text,
   approvedAt: text,
@@ -129,7 +141,7 @@ export const tradifyPaymentSchema: z.ZodType<TradifyPayment> = z.looseObject({
   id,
   invoiceId: id,
   date: z.string(),
-  amount: decimal,
+  amount: money,
   method: text,
   reference: text,
   note: text,
@@ -169,14 +181,15 @@ export interface TradifyPage<T> {
   nextCursor: string | null;
 }
 
-/** `{ "data": [...], "paging": { "pageSize": 50, "nextCursor": "…" | null } }`. */
-export function listEnvelope<T>(item: z.ZodType<T>): z.ZodType<TradifyPage<T>> {
-  return z
-    .looseObject({
-      data: z.array(item),
-      paging: z
-        .looseObject({ nextCursor: z.string().min(1).nullish() })
-        .nullish(),
-    })
-    .transform((body) => ({ data: body.data, nextCursor: body.paging?.nextCursor ?? null }));
-}
+/**
+ * `{ "data": [...], "paging": { "pageSize": 50, "nextCursor": "…" | null } }`, with the rows
+ * left unvalidated: each is read on its own afterwards, so one bad row does not hide the others.
+ */
+export const listEnvelopeSchema: z.ZodType<TradifyPage<unknown>> = z
+  .looseObject({
+    data: z.array(z.unknown()),
+    paging: z
+      .looseObject({ nextCursor: z.string().min(1).nullish() })
+      .nullish(),
+  })
+  .transform((body) => ({ data: body.data, nextCursor: body.paging?.nextCursor ?? null }));

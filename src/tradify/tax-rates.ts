@@ -3,21 +3,22 @@
  *
  * @module
  */
-import { collect, pageQuery, paginate } from './pagination.js';
-import type { TradifyRequestOptions, TradifyTaxRate, TradifyTaxRatesResource } from './port.js';
+import { pageQuery, paginate } from './pagination.js';
+import type { TradifyListing, TradifyListOptions, TradifyTaxRate, TradifyTaxRatesResource } from './port.js';
 import type { TradifyResourceContext } from './resource-context.js';
-import { listEnvelope, tradifyTaxRateSchema } from './schemas.js';
-
-const many = listEnvelope(tradifyTaxRateSchema);
+import { listEnvelopeSchema, tradifyTaxRateSchema } from './schemas.js';
 
 /** Builds the tax-rates resource of a client. */
 export function createTaxRatesResource(ctx: TradifyResourceContext): TradifyTaxRatesResource {
   const { send, pageSize } = ctx;
   return {
-    list(options: TradifyRequestOptions = {}): Promise<TradifyTaxRate[]> {
-      return collect(
-        paginate((cursor) => send({ method: 'GET', path: 'tax-rates', query: pageQuery([], pageSize, cursor), schema: many, signal: options.signal }), 'tax-rates'),
-      );
+    list(options: TradifyListOptions = {}): TradifyListing<TradifyTaxRate> {
+      return paginate((cursor) => send({ method: 'GET', path: 'tax-rates', query: pageQuery([], pageSize, cursor), schema: listEnvelopeSchema, signal: options.signal }), {
+        resource: 'tax-rates',
+        endpoint: 'tax-rates',
+        schema: tradifyTaxRateSchema,
+        onUnreadable: options.onUnreadable,
+      });
     },
   };
 }

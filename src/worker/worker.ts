@@ -20,9 +20,11 @@
 
 import PgBoss from 'pg-boss';
 import { ClinikoClient } from '../cliniko/client.js';
+import { systemClock } from '../core/clock.js';
 import { ConfigError, LeaseHeldError, isAbortError, isClinikoTradifyError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { DEFAULT_TIME_ZONE, isValidTimeZone } from '../core/dates.js';
+import { rejectUnknownOptions, type OptionShape } from '../core/options.js';
 import { PostgresStateStore } from '../stores/postgres.js';
 import { SyncEngine } from '../sync/engine.js';
 import type { SyncEngineOptions } from '../sync/engine-options.js';
@@ -177,7 +179,26 @@ function positiveInteger(value: number | undefined, setting: string, fallback: n
   return value;
 }
 
+const WORKER_OPTION_SHAPE = {
+  connectionString: true,
+  accounts: true,
+  resolveCredentials: true,
+  concurrency: true,
+  schedule: { sync: true, reconcile: true, tick: true },
+  leaseTtlMs: true,
+  maxRunDurationMs: true,
+  retry: { limit: true, delaySeconds: true, backoff: true },
+  pollingIntervalSeconds: true,
+  schemas: { store: true, boss: true },
+  engineOptions: true,
+  createEngine: true,
+  logger: true,
+} as const satisfies OptionShape<StartWorkerOptions>;
+
+const ACCOUNT_SHAPE = { id: true, timeZone: true, syncCron: true, reconcileCron: true } as const satisfies OptionShape<WorkerAccount>;
+
 function resolveOptions(options: StartWorkerOptions): Resolved {
+  rejectUnknownOptions(options, WORKER_OPTION_SHAPE, { owner: 'startWorker' });
   if (typeof options?.connectionString !== 'string' || options.connectionString.length === 0) {
     throw new ConfigError('connectionString', "Worker option 'connectionString' is required: the PostgreSQL database for state and jobs.");
   }
@@ -200,6 +221,7 @@ function resolveOptions(options: StartWorkerOptions): Resolved {
 }
 
 function checkAccount(account: WorkerAccount, options: StartWorkerOptions, where: string): void {
+  rejectUnknownOptions(account, ACCOUNT_SHAPE, { owner: 'startWorker', path: where });
   if (typeof account?.id !== 'string' || !/^[A-Za-z0-9._:-]{1,100}$/.test(account.id)) {
     throw new ConfigError(`${where}.id`, `Worker option '${where}.id' must be 1–100 letters, digits, '.', '_', ':' or '-'.`);
   }
@@ -309,7 +331,7 @@ async function ensureQueue(boss: PgBoss, name: string, options: Omit<PgBoss.Queu
       return;
     } catch (error) {
       if (attempt >= 5) throw error;
-      await abortableDelay(100 * attempt + Math.floor(Math.random() * 100));
+      await systemClock.sleep(100 * attempt + Math.floor(Math.random() * 100));
     }
   }
 }
@@ -450,7 +472,7 @@ class WorkerRuntime {
         const wait = error instanceof LeaseHeldError && error.expiresAt ? Date.parse(error.expiresAt) - Date.now() + 100 : Number.NaN;
         if (attempt >= 2 || !(wait <= 2 * this.#r.leaseTtlMs)) throw error;
         this.#r.logger.info('worker waits for a lease', { accountId, waitMs: Math.max(0, wait) });
-        await abortableDelay(Math.max(0, wait), signal);
+        await systemClock.sleep(Math.max(0, wait), signal);
       }
     }
   }
@@ -520,7 +542,7 @@ class WorkerRuntime {
     await this.#boss.offWork(WORKER_QUEUES.tick);
     for (const { controller } of this.#running.values()) controller.abort();
     const timeout = new AbortController();
-    const waited = abortableDelay(timeoutMs, timeout.signal).catch(() => undefined);
+    const waited = systemClock.sleep(timeoutMs, timeout.signal).catch(() => undefined);
     await Promise.race([Promise.all([...this.#running.values()].map((r) => r.done)), waited]);
     timeout.abort(); // no timer left behind to keep the process alive
     await this.#boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
@@ -539,19 +561,4 @@ function claimHeartbeatMs(leaseTtlMs: number): number {
  */
 function claimDeadAfterMs(leaseTtlMs: number): number {
   return 5 * claimHeartbeatMs(leaseTtlMs);
-}
-
-function abortableDelay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal!.reason as Error);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -191,13 +191,13 @@ describe('EmailAlerter options', () => {
       }
     })();
     expect(isConfigError(error)).toBe(true);
-    expect((error as Error).message).toMatch(/unknown option 'passwrd'; did you mean 'password'\?/);
+    expect((error as Error).message).toMatch(/unknown option `passwrd`; did you mean `password`\?/);
     expect((error as Error).message).not.toContain('hunter2-canary');
   });
 
   it('refuses a user without a password, and a header-breaking address', () => {
     expect(() => new EmailAlerter({ ...base, user: 'u' })).toThrow(/both user and password/);
-    expect(() => new EmailAlerter({ ...base, to: 'b@clinic.example\r\nBcc: x@evil.example' })).toThrow(/option 'to' is not valid/);
+    expect(() => new EmailAlerter({ ...base, to: 'b@clinic.example\r\nBcc: x@evil.example' })).toThrow(/option `to` is not valid/);
   });
 
   it('never shows the password in inspect or JSON', () => {

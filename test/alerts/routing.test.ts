@@ -159,14 +159,14 @@ describe('route validation', () => {
       }
     })();
     expect(isConfigError(error)).toBe(true);
-    expect((error as Error).message).toMatch(/unknown option 'minSeverty'; did you mean 'minSeverity'\?/);
+    expect((error as Error).message).toMatch(/unknown option `minSeverty`; did you mean `minSeverity`\?/);
   });
 
   it('refuses two destinations sharing a name, an unknown kind and a bad threshold', () => {
     expect(() => new AlertRouter([callback('x'), callback('x')])).toThrow(/two alert destinations are named 'x'/);
-    expect(() => new AlertRouter([{ alerter: callback('a'), kinds: ['outages' as never] }])).toThrow(/option 'kinds\.0' is not valid/);
-    expect(() => new AlertRouter([{ alerter: callback('a'), minSeverity: 'high' as never }])).toThrow(/option 'minSeverity' is not valid/);
-    expect(() => new AlertRouter([{ alerter: {} as never }])).toThrow(/option 'alerter' is not valid/);
+    expect(() => new AlertRouter([{ alerter: callback('a'), kinds: ['outages' as never] }])).toThrow(/option `kinds\.0` is not valid/);
+    expect(() => new AlertRouter([{ alerter: callback('a'), minSeverity: 'high' as never }])).toThrow(/option `minSeverity` is not valid/);
+    expect(() => new AlertRouter([{ alerter: {} as never }])).toThrow(/option `alerter` is not valid/);
   });
 
   it('refuses the same through the engine option', async () => {

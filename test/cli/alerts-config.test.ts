@@ -62,7 +62,7 @@ describe('alert destinations from the environment and the config file', () => {
 
   it('refuses an unknown key naming the nearest, a missing sender, and alerter with alerts', async () => {
     const typo = await configError(loadCliConfig({ env: {}, configPath: configFile({ alerts: { email: { hots: 'h' } } }) }));
-    expect(typo.message).toMatch(/unknown option 'alerts\.email\.hots'; did you mean 'host'\?/);
+    expect(typo.message).toMatch(/unknown option `alerts\.email\.hots`; did you mean `host`\?/);
     const noSender = await configError(loadCliConfig({ env: { ...SMTP_ENV, CLINIKO_TRADIFY_EMAIL_FROM: undefined } }));
     expect(noSender.setting).toBe('alerts.email.from');
     const dir = tempDir();

@@ -79,12 +79,40 @@ describe('loadCliConfig', () => {
     expect((await configError(loadCliConfig({ env: { CLINIKO_TRADIFY_TIME_ZONE: 'Sydney' } }))).message).toContain('IANA');
     expect((await configError(loadCliConfig({ env: { CLINIKO_TRADIFY_ACCOUNT: 'a b' } }))).setting).toBe('CLINIKO_TRADIFY_ACCOUNT');
     const unknown = writeConfig('c.json', JSON.stringify({ timezone: 'Australia/Perth' }));
-    expect((await configError(loadCliConfig({ env: {}, configPath: unknown }))).message).toContain("unknown setting 'timezone'");
+    expect((await configError(loadCliConfig({ env: {}, configPath: unknown }))).message).toContain('unknown option `timezone`; did you mean `timeZone`?');
     const broken = writeConfig('c.json', '{ "timeZone": ');
     expect((await configError(loadCliConfig({ env: {}, configPath: broken }))).message).toContain('not valid JSON');
     const ts = writeConfig('c.ts', 'export default {}');
     expect((await configError(loadCliConfig({ env: {}, configPath: ts }))).message).toContain('.mjs');
     expect((await configError(loadCliConfig({ env: {}, configPath: '/nope/missing.json' }))).message).toContain('does not exist');
+  });
+
+  it('names an unknown key anywhere in the file, the mapping included, with the nearest valid one', async () => {
+    const cases: Array<[unknown, string, string]> = [
+      [{ mapping: { aproval: { when: 'never' } } }, 'mapping.aproval', 'approval'],
+      [{ mapping: { rounding: { alowRoundingLine: true } } }, 'mapping.rounding.alowRoundingLine', 'allowRoundingLine'],
+      [{ tradify: { pagesize: 50 } }, 'tradify.pagesize', 'pageSize'],
+      [{ schedule: { reconcil: null } }, 'schedule.reconcil', 'reconcile'],
+    ];
+    for (const [body, setting, near] of cases) {
+      const path = writeConfig('c.json', JSON.stringify(body));
+      const error = await configError(loadCliConfig({ env: {}, configPath: path }));
+      expect(error).toEqual({ setting, message: `Config file ${path}: unknown option \`${setting}\`; did you mean \`${near}\`?` });
+    }
+    const dataTables = writeConfig('c.json', JSON.stringify({ mapping: { statusTable: { '40': 'skip' }, taxTable: [{ clinikoName: 'GST', tradifyTaxRateId: 'tax_gst' }] } }));
+    expect((await loadCliConfig({ env: {}, configPath: dataTables })).mapping.statusTable).toEqual({ '40': 'skip' });
+  });
+
+  it('shows neither the text around a JSON syntax error nor a throwing module’s message (either may be a secret)', async () => {
+    const json = writeConfig('c.json', '{ "tradify": { "baseUrl": canary-secret-json } }');
+    const jsonError = await configError(loadCliConfig({ env: {}, configPath: json }));
+    expect(jsonError.message).toBe(`Config file ${json} is not valid JSON: fix the syntax.`);
+    const module = writeConfig('c.mjs', `const token = 'canary-secret-mjs'; throw new RangeError('vault refused ' + token);`);
+    const moduleError = await configError(loadCliConfig({ env: {}, configPath: module }));
+    expect(moduleError).toEqual({ setting: 'config', message: `could not load config file ${module}: RangeError` });
+    const syntax = writeConfig('c.mjs', `export default { apiKey: 'canary-secret-syntax' ;`);
+    // Node names it SyntaxError; under the test runner's module loader it is a plain Error.
+    expect((await configError(loadCliConfig({ env: {}, configPath: syntax }))).message).toMatch(new RegExp(`^could not load config file ${syntax}: (Syntax)?Error$`));
   });
 
   it('takes keys from a resolveApiKeys function when the environment has none', async () => {

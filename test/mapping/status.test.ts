@@ -184,6 +184,18 @@ describe('status table (docs/architecture.md#status-transitions)', () => {
     expect(plan({ invoice: { deleted_at: '2024-04-06T00:00:00Z' } }, status).actions).toEqual(expected);
   });
 
+  // Cliniko's "archive" removes an invoice raised in error (its payments are archived with it)
+  // and archives its items, so it must not become an empty Tradify draft.
+  it.each([
+    [10, undefined, [{ kind: 'skip', reason: 'archived' }]],
+    [20, undefined, [{ kind: 'skip', reason: 'archived' }]],
+    [10, 'draft', [{ kind: 'delete-draft', invoiceId: 'inv_1' }]],
+    [20, 'approved', [{ kind: 'cancel', invoiceId: 'inv_1' }]],
+    [20, 'paid', [{ kind: 'review', reason: 'archived-but-paid', invoiceId: 'inv_1' }]],
+  ] as const)('archived in Cliniko (status %s) with Tradify %s', (status, tradify, expected) => {
+    expect(plan({ invoice: { status, archived_at: '2024-04-06T00:00:00Z' } }, tradify).actions).toEqual(expected);
+  });
+
   it('honours a status table override', () => {
     expect(kinds(plan({ invoice: { status: 40 }, config: { statusTable: { '40': 'open' } } }))).toEqual(['create', 'approve']);
     expect(kinds(plan({ invoice: { status: 30 }, config: { statusTable: { '30': 'skip' } } }, 'approved'))).toEqual(['skip:status-skipped']);

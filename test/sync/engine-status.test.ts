@@ -143,6 +143,54 @@ describe('SyncEngine: status transitions (docs/architecture.md#status-transition
   });
 });
 
+/** Archives an invoice the way Cliniko does: the invoice and its items. */
+function archiveInvoice(harness: Harness, invoiceId: string): void {
+  for (const item of harness.fc.db.invoiceItems.all().filter((i) => i.invoice_id === invoiceId)) harness.fc.db.invoiceItems.archive(item.id);
+  harness.fc.db.invoices.archive(invoiceId);
+}
+
+describe('SyncEngine: archived invoices are withdrawn like deleted ones', () => {
+  it('an invoice first seen archived is skipped with a reason, never written as an empty draft', async () => {
+    h = await startHarness({ engine: { mapping: { approval: { when: 'immediately' } } } });
+    const open = invoiceWithStatus(h, 10);
+    const paid = invoiceWithStatus(h, 20);
+    archiveInvoice(h, open.id);
+    archiveInvoice(h, paid.id);
+    const skipped: string[] = [];
+    h.engine.on('recordSkipped', (e) => skipped.push(`${e.clinikoId}:${e.reason}`));
+    await h.engine.run();
+    expect(tradifyInvoice(h, open.id)).toBeUndefined();
+    expect(tradifyInvoice(h, paid.id)).toBeUndefined();
+    expect(skipped).toEqual(expect.arrayContaining([`${open.id}:archived`, `${paid.id}:archived`]));
+    expect(await openReviews(h, paid.id)).toEqual([]);
+  });
+
+  it('archived after syncing: draft deleted, approved cancelled, paid → review', async () => {
+    h = await startHarness({ cliniko: { invoices: 12 }, engine: { mapping: { approval: { when: 'manual' } } } });
+    await h.engine.run();
+    const draft = h.fc.db.invoices.all().find((i) => i.status === 10 && i.deleted_at === null)!;
+    expect(tradifyInvoice(h, draft.id)?.status).toBe('draft');
+    archiveInvoice(h, draft.id);
+    await h.engine.run();
+    expect(tradifyInvoice(h, draft.id)).toBeUndefined();
+
+    const h2 = await startHarness({ engine: { mapping: { approval: { when: 'immediately' } } } });
+    try {
+      await h2.engine.run();
+      const approved = invoiceWithStatus(h2, 10);
+      const paid = invoiceWithStatus(h2, 20);
+      archiveInvoice(h2, approved.id);
+      archiveInvoice(h2, paid.id);
+      await h2.engine.run();
+      expect(tradifyInvoice(h2, approved.id)?.status).toBe('cancelled');
+      expect(tradifyInvoice(h2, paid.id)?.status).toBe('paid');
+      expect(await openReviews(h2, paid.id)).toEqual(['archived-but-paid']);
+    } finally {
+      await h2.close();
+    }
+  });
+});
+
 describe('SyncEngine: patient lifecycle propagation', () => {
   it('archive → inactive, unarchive → active, merge → inactive with the link moved', async () => {
     h = await startHarness({ cliniko: { patients: 4, invoices: 0 } });

@@ -18,6 +18,7 @@ import type { ReconcileInternals } from '../../src/sync/reconcile/types.js';
 import { startFakeCliniko, startFakeTradify } from '../../src/testing/index.js';
 import type { FakeCliniko, FakeTradify } from '../../src/testing/index.js';
 import { HttpTradifyClient } from '../../src/tradify/http-client.js';
+import { collect } from '../../src/tradify/pagination.js';
 
 export const TIME_ZONE = 'Australia/Sydney';
 
@@ -62,7 +63,7 @@ function settled(invoice: { updated_at: string }, items: readonly { updated_at: 
 
 async function syncInvoices(h: Harness, customers: Map<string, string>, links: LinkUpsert[]): Promise<void> {
   const config = resolveMappingConfig({});
-  const taxes = checkTaxTable(await h.tradify.taxRates.list(), config);
+  const taxes = checkTaxTable(await collect(h.tradify.taxRates.list()), config);
   for await (const invoice of h.cliniko.invoices.list()) {
     const customerId = customers.get(linkedId(invoice.patient) ?? '');
     if (!customerId || (invoice.status !== 10 && invoice.status !== 20) || invoice.issue_date === null) continue;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Decimal } from '../../src/core/decimal.js';
-import { agreesToTheCent, taxAgrees } from '../../src/sync/reconcile/compare-invoices.js';
+import { judgeGst } from '../../src/sync/reconcile/money.js';
+import { agreesToTheCent } from '../../src/sync/totals.js';
 import { customerFieldHashes, defaultExpectedCustomer } from '../../src/sync/reconcile/normalise.js';
 import { planRepairs } from '../../src/sync/reconcile/repair.js';
 import { parseClinikoReference } from '../../src/sync/reconcile/stage.js';
@@ -18,11 +19,12 @@ describe('money agreement', () => {
     expect(agreesToTheCent(d('-0.125'), d('-0.13'))).toBe(true);
   });
 
-  it('GST may differ by half a cent per line (Tradify rounds each line), no more', () => {
-    expect(taxAgrees(d('10.91'), d('10.90'), 2)).toBe(true);
-    expect(taxAgrees(d('10.91'), d('10.90'), 1)).toBe(false);
-    expect(taxAgrees(d('10.92'), d('10.90'), 2)).toBe(false);
-    expect(taxAgrees(d('10.92'), d('10.90'), 4)).toBe(true);
+  it('GST may differ by half a cent per line carrying GST (Tradify rounds each line), no more', () => {
+    expect(judgeGst(d('10.91'), d('10.90'), 2)).toBe('rounding');
+    expect(judgeGst(d('10.91'), d('10.90'), 1)).toBe('differs');
+    expect(judgeGst(d('10.92'), d('10.90'), 2)).toBe('differs');
+    expect(judgeGst(d('10.92'), d('10.90'), 4)).toBe('rounding');
+    expect(judgeGst(d('10.91'), d('10.90'), undefined)).toBe('differs');
   });
 });
 

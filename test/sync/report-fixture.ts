@@ -1,12 +1,16 @@
 import { ReconciliationReport } from '../../src/sync/report/report.js';
-import type { ReconciliationFinding, ReconciliationReportData } from '../../src/sync/report/types.js';
+import type { MoneyRow, ReconciliationFinding, ReconciliationReportData } from '../../src/sync/report/types.js';
 
-const row = (period: string, c: [string, string], t: [string, string], d: [string, string]) => ({
+const row = (period: string, c: [string, string], t: [string, string], d: [string, string], notes: Partial<Pick<MoneyRow, 'gstRounding' | 'knownItems' | 'discrepancies'>> = {}): MoneyRow => ({
   period,
   cliniko: { total: c[0], tax: c[1] },
   tradify: { total: t[0], tax: t[1] },
   difference: { total: d[0], tax: d[1] },
   invoices: { cliniko: 1, tradify: 1 },
+  gstRounding: { invoices: 0, tax: '0.00' },
+  knownItems: 0,
+  discrepancies: 0,
+  ...notes,
 });
 
 export const FINDINGS: ReconciliationFinding[] = [
@@ -30,9 +34,13 @@ export function fixtureData(): ReconciliationReportData {
       totalFindings: FINDINGS.length,
       records: { clinikoPatients: 10, clinikoInvoices: 20, tradifyCustomers: 11, tradifyInvoices: 19, tradeCustomers: 1, tradeInvoices: 0, skippedInvoices: 2 },
       money: {
-        byIssueMonth: [row('2026-07', ['110.00', '10.00'], ['100.00', '10.00'], ['10.00', '0.00']), row('2026-08', ['55.00', '5.00'], ['55.00', '5.00'], ['0.00', '0.00'])],
+        byIssueMonth: [
+          row('2026-07', ['110.00', '10.00'], ['100.00', '10.00'], ['10.00', '0.00'], { discrepancies: 1 }),
+          row('2026-08', ['55.00', '5.01'], ['55.00', '5.00'], ['0.00', '0.01'], { gstRounding: { invoices: 1, tax: '0.01' } }),
+        ],
         byPaymentMonth: [row('2026-07', ['110.00', '10.00'], ['110.00', '10.00'], ['0.00', '0.00'])],
-        byBasQuarter: [row('FY2026-27 Q1', ['165.00', '15.00'], ['155.00', '15.00'], ['10.00', '0.00'])],
+        byBasQuarter: [row('FY2026-27 Q1', ['165.00', '15.01'], ['155.00', '15.00'], ['10.00', '0.01'], { gstRounding: { invoices: 1, tax: '0.01' }, discrepancies: 1 })],
+        byBasQuarterCash: [row('FY2026-27 Q1', ['110.00', '10.00'], ['110.00', '10.00'], ['0.00', '0.00'])],
       },
       requests: { cliniko: 4, tradify: 3 },
       repairs: null,

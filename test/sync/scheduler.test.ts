@@ -155,3 +155,35 @@ describe('createScheduler', () => {
     expect(() => createScheduler({ engine: engine(), timeZone: 'Mars/Olympus', handleSignals: false, autoStart: false })).toThrow(expect.objectContaining({ setting: 'timeZone' }));
   });
 });
+
+/** A manual clock that, like `setTimeout`, fires at once when asked to wait longer than 2^31 − 1 ms. */
+class TimerLimitClock extends ManualClock {
+  override sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return ms > 2_147_483_647 ? Promise.resolve() : super.sleep(ms, signal);
+  }
+}
+
+describe('createScheduler: patterns far apart or never due', () => {
+  it('waits for a job more than 24.8 days away instead of running it at once, over and over', async () => {
+    const clock = new TimerLimitClock('2026-07-01T00:00:00Z');
+    const e = engine();
+    // 02:00 on 1 January in Sydney (AEDT, +11) is 15:00Z on 31 December
+    scheduler = createScheduler({ engine: e, clock, timeZone: 'Australia/Sydney', sync: '0 2 1 1 *', reconcile: null, handleSignals: false });
+    await settle();
+    expect(e.calls).toHaveLength(0);
+    await clock.advanceTo('2026-08-15T00:00:00Z');
+    await clock.advanceTo('2026-12-31T14:59:00Z');
+    expect(e.calls).toHaveLength(0);
+    await clock.advanceTo('2026-12-31T15:00:00Z');
+    expect(e.calls.map((c) => c.job)).toEqual(['sync']);
+  });
+
+  it('refuses a pattern that never fires, naming the job', () => {
+    const clock = new ManualClock('2026-07-01T00:00:00Z');
+    for (const [job, pattern] of [['sync', '0 0 31 2 *'], ['reconcile', '0 0 31 4 *']] as const) {
+      expect(() => createScheduler({ engine: engine(), clock, [job]: pattern, handleSignals: false, autoStart: false })).toThrow(
+        expect.objectContaining({ code: 'config_invalid', setting: job, message: `${job} '${pattern}' never fires (no such date): fix the day and month fields.` }),
+      );
+    }
+  });
+});

@@ -39,10 +39,10 @@ async function all<T>(listing: AsyncIterable<T>): Promise<T[]> {
 describe('HttpTradifyClient against the fake Tradify', () => {
   it('walks every method: customers, invoices through their states, payments, staff, tax rates', async () => {
     const { client, fake } = await setup();
-    const rates = await client.taxRates.list();
+    const rates = await all(client.taxRates.list());
     const gst = rates.find((r) => r.isDefault);
     expect(gst).toMatchObject({ rate: '10', isNoTax: false });
-    const staff = await client.staff.list();
+    const staff = await all(client.staff.list());
     const owner = staff.find((s) => s.active && s.email);
     expect(owner?.id).toEqual(expect.any(String));
 
@@ -82,7 +82,7 @@ describe('HttpTradifyClient against the fake Tradify', () => {
     const payment = await client.payments.add(invoice.id, { date: '2026-03-05', amount: '110.00', method: 'card' }, { idempotencyKey: 'pay-998' });
     expect(payment).toMatchObject({ invoiceId: invoice.id, amount: '110.00', date: '2026-03-05' });
     expect((await client.invoices.retrieve(invoice.id)).status).toBe('paid');
-    expect((await client.payments.list(invoice.id)).map((p) => p.id)).toEqual([payment.id]);
+    expect((await all(client.payments.list(invoice.id))).map((p) => p.id)).toEqual([payment.id]);
     await client.payments.delete(invoice.id, payment.id);
     expect((await client.invoices.list({ status: 'approved' }).pages()[Symbol.asyncIterator]().next()).value?.map((i: { id: string }) => i.id)).toEqual([invoice.id]);
     const cancelled = await client.invoices.cancel(invoice.id);
@@ -98,7 +98,7 @@ describe('HttpTradifyClient against the fake Tradify', () => {
     const { client, fake } = await setup({}, { retry: { baseDelayMs: 1 } });
     // Every 2nd request is applied and its answer lost: a GET first, so the POST is the 2nd.
     fake.faults.set({ serverErrorEvery: { every: 2, status: 502, when: 'after' } });
-    await client.taxRates.list();
+    await all(client.taxRates.list());
     const created = await client.customers.create({ name: 'Lost answer', externalReference: 'cliniko:patient:5' }, { idempotencyKey: 'k-5' });
     fake.faults.clear();
     expect(fake.requests.filter((r) => r.method === 'POST').map((r) => r.status)).toEqual([502, 201]);
@@ -128,7 +128,7 @@ describe('HttpTradifyClient against the fake Tradify', () => {
   it("waits out the fake's 429 on the shared clock, without real waiting", async () => {
     const { client, fake, clock } = await setup({ rateLimit: { perMinute: 3 } });
     const started = Date.now();
-    for (let i = 0; i < 5; i++) await client.staff.list();
+    for (let i = 0; i < 5; i++) await all(client.staff.list());
     expect(fake.requests.filter((r) => r.status === 429).length).toBeGreaterThanOrEqual(1);
     expect(fake.requests.filter((r) => r.status === 200).length).toBe(5);
     expect(clock.sleeps.some((ms) => ms >= 1000)).toBe(true);
@@ -144,7 +144,7 @@ describe('HttpTradifyClient against the fake Tradify', () => {
     expect(fake.requests.filter((r) => r.status === 503).length).toBe(4);
 
     fake.faults.set({ down: { from: clock.now(), until: clock.now() + 1500 } });
-    expect((await client.taxRates.list()).length).toBeGreaterThan(0);
+    expect((await all(client.taxRates.list())).length).toBeGreaterThan(0);
   });
 
   it('keeps a canary key out of errors, inspect, JSON and logs (401 from the fake)', async () => {

@@ -13,6 +13,7 @@ import {
   UnprocessableEntityError,
 } from '../../src/core/errors.js';
 import { HttpTradifyClient } from '../../src/tradify/http-client.js';
+import { collect } from '../../src/tradify/pagination.js';
 import { MSW_BASE, makeClient, wireCustomer, wireInvoice } from './helpers.js';
 
 const server = setupServer();
@@ -50,8 +51,18 @@ describe('HttpTradifyClient options', () => {
 
   it('accepts plain http on loopback and reports the default capabilities', () => {
     const client = new HttpTradifyClient({ apiKey: 'k', baseUrl: 'http://127.0.0.1:9/v1' });
-    expect(client.capabilities).toEqual({ ownerStaffId: true });
+    expect(client.capabilities).toEqual({ ownerStaffId: true, uniqueExternalReference: true });
     expect(new HttpTradifyClient({ apiKey: 'k', baseUrl: MSW_BASE, capabilities: { ownerStaffId: false } }).capabilities.ownerStaffId).toBe(false);
+    const perEntity = new HttpTradifyClient({ apiKey: 'k', baseUrl: MSW_BASE, capabilities: { ownerStaffId: { customers: true, invoices: false } } });
+    expect(perEntity.capabilities).toEqual({ ownerStaffId: { customers: true, invoices: false }, uniqueExternalReference: true });
+  });
+
+  it('refuses an unknown capability, naming it and the known ones, and a capability that is not a flag', () => {
+    const make = (capabilities: unknown) => () => new HttpTradifyClient({ apiKey: 'k', baseUrl: MSW_BASE, capabilities: capabilities as never });
+    expect(make({ uniqueExternalReferences: true })).toThrow(/unknown option `capabilities\.uniqueExternalReferences`; did you mean `uniqueExternalReference`\?/);
+    expect(make({ ownerStaffId: 'yes' })).toThrow(/capabilities\.ownerStaffId must be true, false or \{ customers: boolean, invoices: boolean \}/);
+    expect(make({ ownerStaffId: { customers: true } })).toThrow(ConfigError);
+    expect(make({ ownerStaffId: { customers: true, invoices: false } })).not.toThrow();
   });
 });
 
@@ -97,7 +108,7 @@ describe('HttpTradifyClient requests', () => {
 
   it('stops with ResponseValidationError when the server repeats a cursor', async () => {
     server.use(http.get(url('staff'), () => HttpResponse.json({ data: [], paging: { nextCursor: 'same' } })));
-    expect(await rejectionOf(makeClient().client.staff.list())).toBeInstanceOf(ResponseValidationError);
+    expect(await rejectionOf(collect(makeClient().client.staff.list()))).toBeInstanceOf(ResponseValidationError);
   });
 
   it('sends updatedSince as an ISO instant and invoice filters by name', async () => {
@@ -115,14 +126,22 @@ describe('HttpTradifyClient requests', () => {
     expect(query).toBe('?customerId=cus_9&status=draft&updatedSince=2026-03-01T10%3A00%3A00.000Z&pageSize=200');
   });
 
-  it('normalises JSON numbers in money and rates to decimal strings, and absent fields to null', async () => {
-    server.use(http.get(url('invoices/inv_1'), () => HttpResponse.json({ data: wireInvoice('inv_1', { subtotal: 100, total: 110.1 }) })));
+  it('normalises JSON numbers in money and rates to decimal strings, money to two places, and absent fields to null', async () => {
+    server.use(http.get(url('invoices/inv_1'), () => HttpResponse.json({ data: wireInvoice('inv_1', { subtotal: 100, total: 110.1, amountDue: '7' }) })));
     const invoice = await makeClient().client.invoices.retrieve('inv_1');
-    expect(invoice.subtotal).toBe('100');
-    expect(invoice.total).toBe('110.1');
+    expect(invoice.subtotal).toBe('100.00');
+    expect(invoice.total).toBe('110.10');
+    expect(invoice.amountDue).toBe('7.00');
     expect(invoice.lineItems[0]?.discountPercent).toBe('0');
     expect(invoice.lineItems[0]?.taxRatePercent).toBe('10');
     expect(invoice.ownerStaffId).toBeNull();
+  });
+
+  it('refuses money with a third decimal place as a ResponseValidationError naming the path', async () => {
+    server.use(http.get(url('invoices/inv_1'), () => HttpResponse.json({ data: wireInvoice('inv_1', { total: '110.005' }) })));
+    const error = (await rejectionOf(makeClient().client.invoices.retrieve('inv_1'))) as ResponseValidationError;
+    expect(error).toBeInstanceOf(ResponseValidationError);
+    expect(error.issues.map((i) => i.path)).toContain('data.total');
   });
 
   it('refuses a numeric id as a ResponseValidationError naming the path, not the value', async () => {
@@ -208,7 +227,7 @@ describe('HttpTradifyClient requests', () => {
     );
     const { client } = makeClient({ retry: { baseDelayMs: 1 } });
     expect(client.stats.requests).toBe(0);
-    const rates = await client.taxRates.list();
+    const rates = await collect(client.taxRates.list());
     expect(rates).toEqual([expect.objectContaining({ id: 'tax_gst', rate: '10', isDefault: true })]);
     expect(client.stats.requests).toBe(2);
   });
@@ -261,7 +280,7 @@ describe('HttpTradifyClient errors', () => {
     );
     const { client, clock } = makeClient();
     const started = clock.now();
-    const staff = await client.staff.list();
+    const staff = await collect(client.staff.list());
     expect(staff.map((s) => s.email)).toEqual(['sam@x.example']);
     expect(calls).toBe(2);
     expect(clock.now() - started).toBeGreaterThanOrEqual(7000);
@@ -270,7 +289,7 @@ describe('HttpTradifyClient errors', () => {
 
   it('ends a 429 storm in RateLimitError carrying retryAfterMs', async () => {
     server.use(http.get(url('staff'), () => HttpResponse.json(errorBody('rate_limited'), { status: 429, headers: { 'Retry-After': '2' } })));
-    const error = (await rejectionOf(makeClient().client.staff.list())) as RateLimitError;
+    const error = (await rejectionOf(collect(makeClient().client.staff.list()))) as RateLimitError;
     expect(error).toBeInstanceOf(RateLimitError);
     expect(error.retryAfterMs).toBe(2000);
   });

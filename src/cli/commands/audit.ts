@@ -4,10 +4,12 @@
  *
  * @module
  */
-import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { ConfigError } from '../../core/errors.js';
+import { checkOutputFile, writePrivateFile, type PrivateFileOptions } from '../../core/private-files.js';
+import { neutraliseCsvFormula } from '../../sync/report/escape.js';
 import type { AuditEntry } from '../../sync/ports.js';
 import type { CommandContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -21,6 +23,9 @@ export interface AuditExportOptions {
   out?: string | undefined;
 }
 
+/** `--out` may name an existing regular file (it is replaced, mode 0600), never a link or a FIFO. */
+const OUT_FILE: PrivateFileOptions = { setting: '--out', overwrite: true };
+
 const COLUMNS = ['id', 'at', 'runId', 'stream', 'action', 'clinikoId', 'tradifyId', 'clinikoCreatedAt', 'clinikoUpdatedAt', 'tradifyUpdatedAt', 'changedFields', 'requestId', 'reasonCode'] as const;
 
 function instant(text: string | undefined, flag: string): number | undefined {
@@ -30,10 +35,15 @@ function instant(text: string | undefined, flag: string): number | undefined {
   return ms;
 }
 
-/** The audit entries as CSV rows (one header row). */
+function auditCell(entry: AuditEntry, column: (typeof COLUMNS)[number]): string {
+  if (column === 'at') return new Date(entry.at).toISOString();
+  if (column === 'changedFields') return entry.changedFields.join(' ');
+  return neutraliseCsvFormula(String(entry[column] ?? ''));
+}
+
+/** The audit entries as CSV rows (one header row); cells that a spreadsheet would run as a formula are neutralised. */
 export function auditCsv(entries: readonly AuditEntry[]): string {
-  const rows = entries.map((e) => COLUMNS.map((c) => (c === 'at' ? new Date(e.at).toISOString() : c === 'changedFields' ? e.changedFields.join(' ') : (e[c] ?? ''))));
-  return stringify([[...COLUMNS], ...rows]);
+  return stringify([[...COLUMNS], ...entries.map((e) => COLUMNS.map((c) => auditCell(e, c)))]);
 }
 
 /** Exports the audit log. */
@@ -42,6 +52,8 @@ export async function exportAction(ctx: CommandContext, options: AuditExportOpti
   if (format !== 'csv' && format !== 'json') throw new ConfigError('--format', '--format must be csv or json.');
   const since = instant(options.since, '--since');
   const until = instant(options.until, '--until');
+  const out = options.out === undefined ? undefined : resolve(ctx.io.cwd, options.out);
+  if (out !== undefined) await checkOutputFile(out, OUT_FILE);
   const store = await ctx.store();
   const { accountId } = await ctx.config();
   const entries: AuditEntry[] = [];
@@ -52,8 +64,8 @@ export async function exportAction(ctx: CommandContext, options: AuditExportOpti
     cursor = page.next;
   } while (cursor !== undefined);
   const body = format === 'csv' ? auditCsv(entries) : `${JSON.stringify(entries, null, 2)}\n`;
-  if (options.out !== undefined) {
-    await writeFile(options.out, body, { mode: 0o600 });
+  if (out !== undefined) {
+    await writePrivateFile(out, body, OUT_FILE);
     ctx.out.line(`${entries.length} audit entries written to ${options.out}`);
   } else if (!ctx.out.json) {
     ctx.io.stdout.write(body);
@@ -71,7 +83,7 @@ export function registerAudit(program: Command, bind: Bind): void {
     .option('--format <format>', 'csv or json', 'csv')
     .option('--since <time>', 'entries at or after this ISO 8601 time')
     .option('--until <time>', 'entries before this ISO 8601 time')
-    .option('-o, --out <file>', 'write to this file (mode 0600) instead of stdout')
+    .option('-o, --out <file>', 'write to this file (mode 0600, also when it existed) instead of stdout')
     .addHelpText('after', `
 Examples:
   $ cliniko-tradify audit export > audit.csv

@@ -3,9 +3,11 @@
  *
  * @module
  */
+import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { isPlainDate } from '../../core/dates.js';
 import { ConfigError } from '../../core/errors.js';
+import { checkOutputDirectory } from '../../core/private-files.js';
 import { writeReportFiles, type ReportFormat } from '../../sync/report/files.js';
 import { ReconciliationReport } from '../../sync/report/report.js';
 import type { CommandContext } from '../context.js';
@@ -13,7 +15,7 @@ import { EXIT } from '../exit-codes.js';
 import { formatCount } from '../output.js';
 import type { Bind } from '../program.js';
 
-const FORMATS: readonly ReportFormat[] = ['html', 'csv', 'json', 'md'];
+const FORMATS: readonly ReportFormat[] = ['html', 'csv', 'money-csv', 'json', 'md'];
 
 /** Options of `reconcile`. */
 export interface ReconcileCliOptions {
@@ -46,14 +48,26 @@ function printReport(ctx: CommandContext, report: ReconciliationReport, paths: s
   for (const path of paths) ctx.out.line(`  report     ${path}   (holds patient ids: mode 0600)`);
 }
 
+/**
+ * The report folder of `--out` (or the config file's `reconcile.out`), checked before any work:
+ * an existing directory, or a new one in an existing folder; never a file or a symbolic link.
+ */
+export async function reportDirectory(ctx: CommandContext, flag: string | undefined, fromFile: string | undefined): Promise<string | undefined> {
+  const given = flag ?? fromFile;
+  if (given === undefined) return undefined;
+  const dir = resolve(ctx.io.cwd, given);
+  await checkOutputDirectory(dir, flag !== undefined ? '--out' : 'reconcile.out');
+  return dir;
+}
+
 /** Runs the reconciliation and returns the exit code (3 when it found anything). */
 export async function reconcileAction(ctx: CommandContext, options: ReconcileCliOptions): Promise<number> {
-  const runtime = await ctx.runtime();
-  const defaults = runtime.config.reconcile;
+  const defaults = (await ctx.config()).reconcile;
   const since = options.since ?? defaults.since;
   if (since !== undefined && !isPlainDate(since)) throw new ConfigError('--since', `--since must be a date written YYYY-MM-DD, e.g. --since 2025-07-01.`);
   const formats = parseFormats(options.format, defaults.formats);
-  const out = options.out ?? defaults.out;
+  const out = await reportDirectory(ctx, options.out, defaults.out);
+  const runtime = await ctx.runtime();
   const report = asReport(await runtime.engine.reconcile({ signal: ctx.signal, repair: options.repair === true, since, alertThreshold: defaults.alertThreshold }));
   const paths = out === undefined ? [] : await writeReportFiles(report, { dir: out, formats, timeZone: runtime.config.timeZone });
   const exitCode = report.summary.totalFindings > 0 ? EXIT.attention : EXIT.ok;

@@ -5,14 +5,16 @@
  * @module
  */
 import type { Command } from 'commander';
-import { createScheduler, type SchedulableEngine } from '../../sync/scheduler.js';
+import { ConfigError } from '../../core/errors.js';
+import { createScheduler, parseCronPattern, type SchedulableEngine } from '../../sync/scheduler.js';
 import { writeReportFiles } from '../../sync/report/files.js';
 import { ReconciliationReport } from '../../sync/report/report.js';
 import type { SyncSummary } from '../../sync/summary.js';
+import type { CliConfig } from '../config.js';
 import type { CommandContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import type { Bind } from '../program.js';
-import { parseFormats } from './reconcile.js';
+import { parseFormats, reportDirectory } from './reconcile.js';
 
 /** Options of `schedule`. */
 export interface ScheduleCliOptions {
@@ -27,12 +29,25 @@ function pattern(flag: string | undefined, file: string | null | undefined): str
   return flag === 'off' ? null : flag;
 }
 
+/** The jobs' patterns (`null`: off), checked before any work: at least one job, each one firing. */
+function schedulePatterns(options: ScheduleCliOptions, config: CliConfig): { sync: string | null | undefined; reconcile: string | null | undefined } {
+  const sync = pattern(options.sync, config.schedule.sync);
+  const reconcile = pattern(options.reconcile, config.schedule.reconcile);
+  if (sync === null && reconcile === null) {
+    throw new ConfigError('--sync', 'schedule has nothing to do: --sync and --reconcile are both off; turn one on (e.g. --sync "*/15 * * * *").');
+  }
+  parseCronPattern(sync, options.sync !== undefined ? '--sync' : 'schedule.sync', config.timeZone);
+  parseCronPattern(reconcile, options.reconcile !== undefined ? '--reconcile' : 'schedule.reconcile', config.timeZone);
+  return { sync, reconcile };
+}
+
 /** Runs until stopped. */
 export async function scheduleAction(ctx: CommandContext, options: ScheduleCliOptions): Promise<number> {
-  const runtime = await ctx.runtime();
-  const { engine, config } = runtime;
+  const config = await ctx.config();
+  const patterns = schedulePatterns(options, config);
   const formats = parseFormats(options.format, config.reconcile.formats);
-  const out = options.out ?? config.reconcile.out;
+  const out = await reportDirectory(ctx, options.out, config.reconcile.out);
+  const { engine } = await ctx.runtime();
   const logged: SchedulableEngine = {
     run: async (o) => {
       const summary: SyncSummary = await engine.run(o);
@@ -50,8 +65,7 @@ export async function scheduleAction(ctx: CommandContext, options: ScheduleCliOp
   };
   const scheduler = createScheduler({
     engine: logged,
-    sync: pattern(options.sync, config.schedule.sync),
-    reconcile: pattern(options.reconcile, config.schedule.reconcile),
+    ...patterns,
     timeZone: config.timeZone,
     handleSignals: false,
     logger: config.logger ?? ctx.logger,

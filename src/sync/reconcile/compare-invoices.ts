@@ -12,8 +12,10 @@ import type { LinkRecord, StagingRow } from '../ports.js';
 import type { MismatchField } from '../report/types.js';
 import { addFinding, attr, forEachStagedPage, stagedByKey, stagedMany } from './context.js';
 import type { CompareContext } from './context.js';
-import { taxShare } from './money.js';
+import { clinikoCents, judgeGst, taxShare } from './money.js';
+import type { GstVerdict, InvoiceMoney } from './money.js';
 import { STAGED } from './stage.js';
+import { agreesToTheCent } from '../totals.js';
 
 function behaviourOf(ctx: CompareContext, invoice: StagingRow): StatusBehaviour {
   const table = ctx.internals.mapping?.statusTable ?? DEFAULT_STATUS_TABLE;
@@ -45,36 +47,29 @@ function amount(row: StagingRow, name: string): Decimal | undefined {
   return Decimal.tryFrom(row.amounts?.[name]);
 }
 
-/**
- * Whether a 2-place figure agrees with Cliniko's raw one to the cent. Cliniko keeps some
- * figures to 3 or more places (`"5.455"`); either cent next to such a figure is a faithful
- * 2-place copy, since which one depends on where the other system rounds.
- */
-export function agreesToTheCent(raw: Decimal, actual: Decimal): boolean {
-  if (raw.decimalPlaces() <= 2) return raw.eq(actual);
-  return raw.sub(actual).abs().cmp('0.01') < 0;
+/** Lines carrying GST (rate not 0) when both sides have the same lines; `undefined` when they do not. */
+function taxedLines(invoice: StagingRow, tradify: StagingRow): number | undefined {
+  const count = Number(attr(invoice, 'lineCount') ?? '0');
+  if (String(count) !== attr(tradify, 'lineCount')) return undefined;
+  let taxed = 0;
+  for (let line = 1; line <= count; line++) if (!amount(invoice, `line.${line}.rate`)?.isZero()) taxed += 1;
+  return taxed;
 }
 
-/**
- * Whether Tradify's GST agrees with Cliniko's invoice `tax_amount`. Cliniko sums unrounded line
- * taxes; Tradify rounds each line's tax to the cent (`docs/tradify-contract.md#arithmetic`), so with every line total agreeing
- * the two may differ by up to half a cent per line. Beyond that it is a finding. The money
- * summary still shows any such cents per month.
- */
-export function taxAgrees(raw: Decimal, actual: Decimal, lines: number): boolean {
-  if (agreesToTheCent(raw, actual)) return true;
-  return raw.sub(actual).abs().cmp(Decimal.from('0.005').mul(Math.max(1, lines))) <= 0;
+/** The invoice's GST on both sides (Cliniko's as its invoice states it in cents) and the verdict. */
+function gstOf(invoice: StagingRow, tradify: StagingRow): { verdict: GstVerdict; cliniko: Decimal; tradify: Decimal } {
+  const raw = amount(invoice, 'tax') ?? Decimal.ZERO;
+  const tradifyTax = amount(tradify, 'tax') ?? Decimal.ZERO;
+  return { verdict: judgeGst(raw, tradifyTax, taxedLines(invoice, tradify)), cliniko: clinikoCents(raw, tradifyTax), tradify: tradifyTax };
 }
 
 function compareMoney(ctx: CompareContext, invoice: StagingRow, tradify: StagingRow): void {
-  const lines = Number(attr(invoice, 'lineCount') ?? '0');
   const total = amount(invoice, 'total') ?? Decimal.ZERO;
   const tradifyTotal = amount(tradify, 'total') ?? Decimal.ZERO;
-  if (!agreesToTheCent(total, tradifyTotal)) mismatch(ctx, invoice, tradify, 'total', total.toFixed(2), tradifyTotal.toFixed(2));
-  const tax = amount(invoice, 'tax') ?? Decimal.ZERO;
-  const tradifyTax = amount(tradify, 'tax') ?? Decimal.ZERO;
-  const sameLines = String(lines) === attr(tradify, 'lineCount');
-  if (!(sameLines ? taxAgrees(tax, tradifyTax, lines) : agreesToTheCent(tax, tradifyTax))) mismatch(ctx, invoice, tradify, 'tax', tax.toFixed(2), tradifyTax.toFixed(2));
+  const clinikoTotal = clinikoCents(total, tradifyTotal);
+  if (!clinikoTotal.eq(tradifyTotal)) mismatch(ctx, invoice, tradify, 'total', clinikoTotal.toFixed(2), tradifyTotal.toFixed(2));
+  const gst = gstOf(invoice, tradify);
+  if (gst.verdict === 'differs') mismatch(ctx, invoice, tradify, 'tax', gst.cliniko.toFixed(2), gst.tradify.toFixed(2));
   if (attr(invoice, 'issueDate') !== attr(tradify, 'invoiceDate')) {
     mismatch(ctx, invoice, tradify, 'invoice-date', attr(invoice, 'issueDate'), attr(tradify, 'invoiceDate'));
   }
@@ -103,36 +98,75 @@ function compareStatus(ctx: CompareContext, invoice: StagingRow, tradify: Stagin
   if (ctx.reviewedIds.has(invoice.id)) return;
   const verdict = ctx.judgeStatus(invoice, tradify);
   if (verdict.agrees) return;
-  const clinikoValue = `${attr(invoice, 'status')}${attr(invoice, 'deleted') === 'true' ? ' (deleted)' : ''}`;
+  const withdrawn = attr(invoice, 'deleted') === 'true' ? ' (deleted)' : attr(invoice, 'archived') === 'true' ? ' (archived)' : '';
+  const clinikoValue = `${attr(invoice, 'status')}${withdrawn}`;
   mismatch(ctx, invoice, tradify, 'status', clinikoValue, attr(tradify, 'status'), { reason: verdict.reason, fixable: verdict.fixable });
+}
+
+/** Deleted or archived in Cliniko: the sync withdraws it, so its money is not compared. */
+function isWithdrawn(invoice: StagingRow): boolean {
+  return attr(invoice, 'deleted') === 'true' || attr(invoice, 'archived') === 'true';
 }
 
 function compareLinked(ctx: CompareContext, invoice: StagingRow, tradify: StagingRow): void {
   compareStatus(ctx, invoice, tradify);
   const status = attr(tradify, 'status') ?? '';
-  if (status !== 'cancelled' && attr(invoice, 'deleted') !== 'true') compareMoney(ctx, invoice, tradify);
+  if (status !== 'cancelled' && !isWithdrawn(invoice)) compareMoney(ctx, invoice, tradify);
+}
+
+/** Whether the sync carries this invoice to Tradify: live, synced as Open or Paid, patient not filtered out. */
+function isCarried(ctx: CompareContext, invoice: StagingRow, patient: StagingRow | undefined): boolean {
+  if (isWithdrawn(invoice)) return false;
+  const behaviour = behaviourOf(ctx, invoice);
+  return (behaviour === 'open' || behaviour === 'paid') && attr(patient, 'filtered') !== 'true';
 }
 
 /** Whether the sync deliberately leaves this unlinked invoice out (not "missing"). */
 function isSkipped(ctx: CompareContext, invoice: StagingRow, patient: StagingRow | undefined): boolean {
-  if (attr(invoice, 'deleted') === 'true' || attr(invoice, 'archived') === 'true') return true;
-  if (ctx.reviewedIds.has(invoice.id)) return true;
-  const behaviour = behaviourOf(ctx, invoice);
-  if (behaviour !== 'open' && behaviour !== 'paid') return true;
-  return attr(patient, 'filtered') === 'true';
+  return ctx.reviewedIds.has(invoice.id) || !isCarried(ctx, invoice, patient);
 }
 
-/** Cliniko's side of the money summary: invoices the sync is meant to carry. */
-function countClinikoMoney(ctx: CompareContext, invoice: StagingRow, patient: StagingRow | undefined): void {
-  if (isSkipped(ctx, invoice, patient)) return;
-  const issueDate = attr(invoice, 'issueDate');
-  if (issueDate === null) return;
-  // each invoice charges its figures to the cent: round before summing
-  const total = (amount(invoice, 'total') ?? Decimal.ZERO).round(2);
-  const tax = (amount(invoice, 'tax') ?? Decimal.ZERO).round(2);
-  ctx.money.addIssued('cliniko', issueDate, total.toString(), tax.toString());
+/**
+ * Whether the money summary counts this Cliniko invoice: every invoice the sync carries,
+ * those waiting in the review queue included (Cliniko is the source of truth; what Tradify
+ * shows for them is a known difference).
+ */
+function countsMoney(ctx: CompareContext, invoice: StagingRow, patient: StagingRow | undefined): boolean {
+  return isCarried(ctx, invoice, patient) && attr(invoice, 'issueDate') !== null;
+}
+
+/** The live Tradify invoice that is this Cliniko invoice's copy: the linked one, referencing it. */
+function moneyPartner(invoice: StagingRow, linked: StagingRow | undefined): StagingRow | undefined {
+  if (!linked || attr(linked, 'status') === 'cancelled' || attr(linked, 'clinikoId') !== invoice.id) return undefined;
+  return linked;
+}
+
+/** Cliniko's side in cents; a Paid invoice is received in full on its paid date (Cliniko has no payments API). */
+function clinikoMoney(ctx: CompareContext, invoice: StagingRow, partner: StagingRow | undefined): InvoiceMoney {
+  const total = clinikoCents(amount(invoice, 'total') ?? Decimal.ZERO, partner && amount(partner, 'total'));
+  const tax = clinikoCents(amount(invoice, 'tax') ?? Decimal.ZERO, partner && amount(partner, 'tax'));
   const paidDate = attr(invoice, 'paidDate');
-  if (behaviourOf(ctx, invoice) === 'paid' && paidDate !== null) ctx.money.addPaid('cliniko', paidDate, total, tax);
+  const payments = behaviourOf(ctx, invoice) === 'paid' && paidDate !== null ? [{ date: paidDate, amount: total, tax }] : [];
+  return { issueDate: attr(invoice, 'issueDate')!, total, tax, payments };
+}
+
+/** Tradify's side: its figures and its payments, each with its GST share. */
+async function tradifyMoney(ctx: CompareContext, invoice: StagingRow): Promise<InvoiceMoney> {
+  const total = amount(invoice, 'total') ?? Decimal.ZERO;
+  const tax = amount(invoice, 'tax') ?? Decimal.ZERO;
+  const paid = (amount(invoice, 'paid') ?? Decimal.ZERO).isZero() ? [] : await stagedByKey(ctx, 'tradify', STAGED.payment, invoice.id);
+  const payments = paid.map((payment) => {
+    const received = amount(payment, 'amount') ?? Decimal.ZERO;
+    return { date: attr(payment, 'date')!, amount: received, tax: taxShare(received, total, tax) };
+  });
+  return { issueDate: attr(invoice, 'invoiceDate')!, total, tax, payments };
+}
+
+/** Counts a Cliniko invoice the sync carries, with its Tradify copy when it has one. */
+async function countInvoiceMoney(ctx: CompareContext, invoice: StagingRow, linked: StagingRow | undefined): Promise<void> {
+  const partner = moneyPartner(invoice, linked);
+  const tradify = partner && (await tradifyMoney(ctx, partner));
+  ctx.money.addInvoice(invoice.id, clinikoMoney(ctx, invoice, partner), tradify, partner && gstOf(invoice, partner).verdict);
 }
 
 function checkInvoice(ctx: CompareContext, invoice: StagingRow, link: LinkRecord | undefined, linked: StagingRow | undefined, referenced: readonly StagingRow[], patient: StagingRow | undefined): void {
@@ -141,7 +175,8 @@ function checkInvoice(ctx: CompareContext, invoice: StagingRow, link: LinkRecord
     addFinding(ctx, 'duplicate', { entity: 'invoice', clinikoId: invoice.id, tradifyId: live[0]!.id, tradifyIds: live.map((r) => r.id), reason: 'invoices-share-reference', month: month(invoice) });
   }
   if (link && !linked) {
-    addFinding(ctx, 'orphan', { entity: 'invoice', clinikoId: invoice.id, tradifyId: link.tradifyId, reason: 'linked-tradify-record-missing', month: month(invoice), fixable: true });
+    // a withdrawn invoice's draft is deleted by the sync itself: its link pointing nowhere is expected
+    if (!isWithdrawn(invoice)) addFinding(ctx, 'orphan', { entity: 'invoice', clinikoId: invoice.id, tradifyId: link.tradifyId, reason: 'linked-tradify-record-missing', month: month(invoice), fixable: true });
     return;
   }
   if (link && linked) {
@@ -167,40 +202,47 @@ export async function compareInvoices(ctx: CompareContext): Promise<void> {
     for (const invoice of invoices) {
       const patient = patients.get(attr(invoice, 'patientId') ?? '');
       if (isSkipped(ctx, invoice, patient)) ctx.records.skippedInvoices += 1;
-      countClinikoMoney(ctx, invoice, patient);
       const link = links.get(invoice.id);
+      if (countsMoney(ctx, invoice, patient)) await countInvoiceMoney(ctx, invoice, link && linked.get(link.tradifyId));
       const referenced = await stagedByKey(ctx, 'tradify', STAGED.tradifyInvoice, invoice.key!);
       checkInvoice(ctx, invoice, link, link ? linked.get(link.tradifyId) : undefined, referenced, patient);
     }
   });
 }
 
-async function countTradifyMoney(ctx: CompareContext, invoice: StagingRow): Promise<void> {
-  const total = amount(invoice, 'total') ?? Decimal.ZERO;
-  const tax = amount(invoice, 'tax') ?? Decimal.ZERO;
-  ctx.money.addIssued('tradify', attr(invoice, 'invoiceDate')!, total.toString(), tax.toString());
-  if ((amount(invoice, 'paid') ?? Decimal.ZERO).isZero()) return;
-  const payments = await stagedByKey(ctx, 'tradify', STAGED.payment, invoice.id);
-  payments.forEach((payment, i) => {
-    const paid = amount(payment, 'amount') ?? Decimal.ZERO;
-    ctx.money.addPaid('tradify', attr(payment, 'date')!, paid, taxShare(paid, total, tax), i === 0);
-  });
+/**
+ * Which of these live Cliniko-referenced Tradify invoices were already counted as the copy of
+ * the Cliniko invoice they reference (see `countInvoiceMoney`).
+ */
+async function countedAsCopies(ctx: CompareContext, invoices: readonly StagingRow[], staged: ReadonlyMap<string, StagingRow>): Promise<Set<string>> {
+  const clinikoIds = invoices.map((i) => attr(i, 'clinikoId')!);
+  const links = await ctx.internals.store.links.getMany(ctx.internals.accountId, 'invoice', clinikoIds, { signal: ctx.signal });
+  const patients = await stagedMany(ctx, 'cliniko', STAGED.patient, [...staged.values()].map((i) => attr(i, 'patientId')).filter((id): id is string => id !== null));
+  const counted = new Set<string>();
+  for (const invoice of invoices) {
+    const cliniko = staged.get(attr(invoice, 'clinikoId')!);
+    if (!cliniko || links.get(cliniko.id)?.tradifyId !== invoice.id) continue;
+    if (countsMoney(ctx, cliniko, patients.get(attr(cliniko, 'patientId') ?? ''))) counted.add(invoice.id);
+  }
+  return counted;
 }
 
 /**
- * Tradify invoices: counts trade invoices, accumulates Tradify's money for live
- * Cliniko-referenced invoices, and reports a reference to a Cliniko invoice that does not
- * exist (deleted and archived invoices were read too) as an orphan.
+ * Tradify invoices: counts trade invoices, counts the money of live Cliniko-referenced
+ * invoices not already counted as a Cliniko invoice's copy, and reports a reference to a
+ * Cliniko invoice that does not exist (deleted and archived invoices were read too) as an
+ * orphan.
  */
 export async function compareTradifyInvoices(ctx: CompareContext): Promise<void> {
   await forEachStagedPage(ctx, 'tradify', STAGED.tradifyInvoice, async (invoices) => {
     const referenced = invoices.filter((i) => attr(i, 'clinikoId') !== null);
     ctx.records.tradeInvoices += invoices.length - referenced.length;
-    const staged = await stagedMany(ctx, 'cliniko', STAGED.clinikoInvoice, referenced.map((i) => attr(i, 'clinikoId')!));
-    for (const invoice of referenced) {
-      if (attr(invoice, 'status') === 'cancelled') continue;
-      await countTradifyMoney(ctx, invoice);
+    const live = referenced.filter((i) => attr(i, 'status') !== 'cancelled');
+    const staged = await stagedMany(ctx, 'cliniko', STAGED.clinikoInvoice, live.map((i) => attr(i, 'clinikoId')!));
+    const copies = await countedAsCopies(ctx, live, staged);
+    for (const invoice of live) {
       const clinikoId = attr(invoice, 'clinikoId')!;
+      if (!copies.has(invoice.id)) ctx.money.addInvoice(clinikoId, undefined, await tradifyMoney(ctx, invoice));
       if (!staged.has(clinikoId) && ctx.since === undefined) {
         addFinding(ctx, 'orphan', { entity: 'invoice', clinikoId, tradifyId: invoice.id, reason: 'cliniko-record-missing', month: attr(invoice, 'invoiceDate')?.slice(0, 7) ?? null });
       }

@@ -10,6 +10,8 @@ import type { Clock } from '../../core/clock.js';
 import { isPlainDate } from '../../core/dates.js';
 import { Decimal } from '../../core/decimal.js';
 import { AbortError, ConfigError } from '../../core/errors.js';
+import { rejectUnknownOptions, type OptionShape } from '../../core/options.js';
+import { collect } from '../../tradify/pagination.js';
 import { createLeaseOwner } from '../ports.js';
 import type { Lease } from '../ports.js';
 import { ReconciliationReport } from '../report/report.js';
@@ -64,7 +66,7 @@ async function openReviewIds(internals: ReconcileInternals, signal: AbortSignal 
 }
 
 async function knownTaxPercents(internals: ReconcileInternals, signal: AbortSignal | undefined): Promise<Decimal[]> {
-  const rates = await internals.tradify.taxRates.list({ signal });
+  const rates = await collect(internals.tradify.taxRates.list({ signal }));
   return rates.map((r) => Decimal.tryFrom(r.rate)).filter((d): d is Decimal => d !== undefined);
 }
 
@@ -124,7 +126,10 @@ function countKinds(findings: readonly ReconciliationFinding[]): Record<FindingK
   return counts;
 }
 
+const RECONCILE_OPTION_SHAPE = { since: true, signal: true, repair: true, alertThreshold: true } as const satisfies OptionShape<ReconcileOptions>;
+
 function validate(options: ReconcileOptions, internals: ReconcileInternals): void {
+  rejectUnknownOptions(options, RECONCILE_OPTION_SHAPE, { owner: 'reconcile' });
   if (options.since !== undefined && !isPlainDate(options.since)) throw new ConfigError('since', 'since must be a plain date written YYYY-MM-DD.');
   if (options.repair && !internals.repairer) throw new ConfigError('repair', 'repair: true needs an engine that can re-push and re-link (no repairer was given).');
   const threshold = options.alertThreshold ?? 0;
@@ -176,7 +181,7 @@ export async function runReconciliation(internals: ReconcileInternals, options: 
       counts: countKinds(ctx.findings),
       totalFindings: ctx.findings.length,
       records,
-      money: ctx.money.summary(),
+      money: ctx.money.summary((clinikoId) => ctx.reviewedIds.has(clinikoId)),
       requests: { cliniko: internals.cliniko.requestCount() - requestsBefore.cliniko, tradify: tradifyRequests(internals) - requestsBefore.tradify },
       repairs,
     };

@@ -13,6 +13,7 @@ import { instantToEpochMs, toLocalDate } from '../../core/dates.js';
 import { Decimal } from '../../core/decimal.js';
 import { DEFAULT_STATUS_TABLE } from '../../mapping/config.js';
 import { lineTaxRate } from '../../mapping/tax.js';
+import { collect } from '../../tradify/pagination.js';
 import type { TradifyCustomer, TradifyInvoice, TradifyPayment } from '../../tradify/port.js';
 import type { StagingRow } from '../ports.js';
 import { customerFieldHashes, defaultExpectedCustomer, emailHashes } from './normalise.js';
@@ -143,7 +144,7 @@ export async function stageTradifyInvoices(ctx: StageContext, issuedSince: strin
   const queue = new PQueue({ concurrency: PAYMENT_CONCURRENCY });
   let failure: unknown;
   const stagePayments = async (invoiceId: string) => {
-    const payments = await ctx.internals.tradify.payments.list(invoiceId, { signal: ctx.signal });
+    const payments = await collect(ctx.internals.tradify.payments.list(invoiceId, { signal: ctx.signal }));
     await put(ctx, payments.map((p) => paymentRow(ctx, p)));
   };
   let count = 0;

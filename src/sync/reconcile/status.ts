@@ -60,7 +60,7 @@ function clinikoStatusView(invoice: StagingRow): ClinikoInvoice {
     created_at: updatedAt,
     updated_at: updatedAt,
     closed_at: null,
-    archived_at: null,
+    archived_at: attr(invoice, 'archived') === 'true' ? updatedAt : null,
     deleted_at: attr(invoice, 'deleted') === 'true' ? updatedAt : null,
     patient: null,
     practitioner: null,

@@ -29,11 +29,19 @@ export function escapeMarkdownCell(value: unknown): string {
 }
 
 /**
- * Neutralises spreadsheet formulas: a cell starting with `=`, `+`, `@`, a tab or a carriage
- * return is prefixed with `'`. A plain negative number (`-12.50`) is left alone.
+ * Neutralises spreadsheet formulas: a cell whose first character other than white space is `=`,
+ * `+`, `@` or `-`, or that starts with a tab or a carriage return, is prefixed with `'`
+ * (spreadsheets skip the leading white space, so ` =1+1` is a formula too). A plain negative
+ * number (`-12.50`) is left alone.
  */
 export function neutraliseCsvFormula(value: string): string {
-  if (/^[=+@\t\r]/.test(value)) return `'${value}`;
-  if (value.startsWith('-') && !/^-\d+(\.\d+)?$/.test(value)) return `'${value}`;
+  if (/^[\t\r]/.test(value) || /^\s*[=+@]/.test(value)) return `'${value}`;
+  if (/^\s*-/.test(value) && !/^-\d+(\.\d+)?$/.test(value)) return `'${value}`;
   return value;
+}
+
+/** A Markdown table with every cell escaped. */
+export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]) => `| ${cells.map(escapeMarkdownCell).join(' | ')} |`;
+  return [line(header), `|${header.map(() => ' --- ').join('|')}|`, ...rows.map(line)].join('\n');
 }

@@ -8,7 +8,8 @@ import { renderFindingsChart } from './chart.js';
 import { escapeHtml } from './escape.js';
 import { FINDING_COLUMNS, KIND_LABELS, findingCells } from './labels.js';
 import { FINDING_KINDS } from './types.js';
-import type { MoneyRow, ReconciliationFinding, ReconciliationReportData } from './types.js';
+import { renderMoneyHtml } from './money.js';
+import type { ReconciliationFinding, ReconciliationReportData } from './types.js';
 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
 
@@ -18,7 +19,8 @@ h1{font-size:20px}h2{font-size:16px;margin-top:28px}
 table{border-collapse:collapse;margin:8px 0}
 th,td{border:1px solid #ccc;padding:3px 8px;text-align:left}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
-tr.diff td{background:#fff3e0}
+tr.flagged td{background:#fff3e0;font-weight:600}
+.money-intro{max-width:60em}
 .note{background:#fdecea;padding:6px 10px;border-left:4px solid #d55e00}
 .summary-total{font-size:18px;font-weight:600}
 `;
@@ -40,18 +42,6 @@ const SCRIPT = `
   apply();
 })();
 `;
-
-function moneyTable(id: string, rows: readonly MoneyRow[]): string {
-  const head = '<tr><th>Period</th><th>Cliniko total</th><th>Cliniko GST</th><th>Tradify total</th><th>Tradify GST</th><th>Difference total</th><th>Difference GST</th></tr>';
-  const body = rows
-    .map((r) => {
-      const differs = r.difference.total !== '0.00' || r.difference.tax !== '0.00';
-      const cells = [r.cliniko.total, r.cliniko.tax, r.tradify.total, r.tradify.tax, r.difference.total, r.difference.tax];
-      return `<tr${differs ? ' class="diff"' : ''}><td>${escapeHtml(r.period)}</td>${cells.map((c) => `<td class="num">${escapeHtml(c)}</td>`).join('')}</tr>`;
-    })
-    .join('');
-  return `<table id="${id}"><thead>${head}</thead><tbody>${body || '<tr><td colspan="7">No Cliniko-referenced invoices.</td></tr>'}</tbody></table>`;
-}
 
 function summarySection(data: ReconciliationReportData): string {
   const s = data.summary;
@@ -87,7 +77,6 @@ ${rows}
 
 /** The whole report as one self-contained HTML page (no network access at all). */
 export function renderHtml(data: ReconciliationReportData): string {
-  const m = data.summary.money;
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${CSP}">
@@ -100,12 +89,7 @@ export function renderHtml(data: ReconciliationReportData): string {
 ${summarySection(data)}
 <h2>Findings by month and kind</h2>
 ${renderFindingsChart(data.findings)}
-<h2>Money by issue month</h2>
-${moneyTable('money-issue-month', m.byIssueMonth)}
-<h2>Money by payment month (cash basis)</h2>
-${moneyTable('money-payment-month', m.byPaymentMonth)}
-<h2>Money by BAS quarter</h2>
-${moneyTable('money-bas-quarter', m.byBasQuarter)}
+${renderMoneyHtml(data.summary.money)}
 <h2>Findings</h2>
 ${findingsSection(data.findings)}
 <script>${SCRIPT}</script>

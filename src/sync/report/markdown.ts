@@ -3,24 +3,11 @@
  *
  * @module
  */
-import { escapeMarkdownCell } from './escape.js';
+import { escapeMarkdownCell, markdownTable as table } from './escape.js';
 import { FINDING_COLUMNS, KIND_LABELS, findingCells } from './labels.js';
 import { FINDING_KINDS } from './types.js';
-import type { MoneyRow, ReconciliationReportData } from './types.js';
-
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const line = (cells: readonly string[]) => `| ${cells.map(escapeMarkdownCell).join(' | ')} |`;
-  return [line(header), `|${header.map(() => ' --- ').join('|')}|`, ...rows.map(line)].join('\n');
-}
-
-function moneyTable(rows: readonly MoneyRow[]): string {
-  if (rows.length === 0) return '_No Cliniko-referenced invoices in this view._';
-  const header = ['Period', 'Cliniko total', 'Cliniko GST', 'Tradify total', 'Tradify GST', 'Difference total', 'Difference GST'];
-  return table(
-    header,
-    rows.map((r) => [r.period, r.cliniko.total, r.cliniko.tax, r.tradify.total, r.tradify.tax, r.difference.total, r.difference.tax]),
-  );
-}
+import { renderMoneyMarkdown } from './money.js';
+import type { ReconciliationReportData } from './types.js';
 
 function summarySection(data: ReconciliationReportData): string {
   const s = data.summary;
@@ -50,17 +37,7 @@ export function renderMarkdown(data: ReconciliationReportData): string {
   return [
     summarySection(data),
     '',
-    '## Money by issue month',
-    '',
-    moneyTable(data.summary.money.byIssueMonth),
-    '',
-    '## Money by payment month (cash basis)',
-    '',
-    moneyTable(data.summary.money.byPaymentMonth),
-    '',
-    '## Money by BAS quarter',
-    '',
-    moneyTable(data.summary.money.byBasQuarter),
+    renderMoneyMarkdown(data.summary.money),
     '',
     '## Findings',
     '',

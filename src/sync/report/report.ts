@@ -6,6 +6,7 @@
 import { renderFindingsCsv } from './csv.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
+import { renderMoneyCsv } from './money.js';
 import type { ReconciliationFinding, ReconciliationReportData, ReconciliationSummary } from './types.js';
 
 /**
@@ -40,6 +41,14 @@ export class ReconciliationReport {
   /** One CSV row per finding, with a header row (csv-stringify; formula cells neutralised). */
   toCSV(): string {
     return renderFindingsCsv(this.findings);
+  }
+
+  /**
+   * The money views as CSV (one row per view and period, with its note in words): accrual
+   * and cash basis by month and by BAS quarter.
+   */
+  toMoneyCSV(): string {
+    return renderMoneyCsv(this.summary.money);
   }
 
   /** The summary, money tables and findings as Markdown tables. */

@@ -93,6 +93,16 @@ export interface MoneyRow {
   difference: MoneyPair;
   /** How many invoices each side counted in the period. */
   invoices: { cliniko: number; tradify: number };
+  /**
+   * Invoices whose GST differs only by per-line rounding, within their own bound of half a cent
+   * per line carrying GST, and the GST they account for (Cliniko minus Tradify). Explained, not
+   * flagged.
+   */
+  gstRounding: { invoices: number; tax: string };
+  /** Invoices whose money differs here for a reason the engine already knows (e.g. waiting in the review queue). */
+  knownItems: number;
+  /** Invoices whose money differs here with no known reason. A period with any is flagged. */
+  discrepancies: number;
 }
 
 /** The three money views of a reconciliation. */
@@ -101,8 +111,10 @@ export interface MoneySummary {
   byIssueMonth: MoneyRow[];
   /** Cash basis: paid invoices by payment date (Cliniko `closed_at` local date; Tradify payment date). */
   byPaymentMonth: MoneyRow[];
-  /** Accrual, by BAS quarter (Jul–Sep is Q1 of the financial year). */
+  /** Accrual, by BAS quarter of the issue date (Jul–Sep is Q1 of the financial year). */
   byBasQuarter: MoneyRow[];
+  /** Cash basis, by BAS quarter of the payment date. */
+  byBasQuarterCash: MoneyRow[];
 }
 
 /** What each side held. */

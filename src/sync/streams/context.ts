@@ -10,10 +10,11 @@ import type { RunAlerts } from '../run-alerts.js';
 import type { RunCounters } from '../summary.js';
 import type { Lookups } from '../lookups.js';
 import type { MappingContext } from '../../mapping/context.js';
-import { withRecordRetry } from '../writer.js';
+import { withRecordRetry } from '../record-retry.js';
 import { ItemsReader } from './source.js';
 import type { PageWork } from './commit.js';
 import type { PlannedItem } from '../plan.js';
+import { HELD_REASON, UnreadableTradifyRows } from '../unreadable.js';
 
 /** One run's shared state. */
 export class RunContext {
@@ -27,6 +28,8 @@ export class RunContext {
   readonly events: SyncEvents;
   readonly alerts: RunAlerts;
   readonly lookups: Lookups;
+  /** Tradify rows this run could not read, and the writes they hold back. */
+  readonly unreadable: UnreadableTradifyRows;
   readonly items: ItemsReader;
   readonly startedAt: number;
   /** Planned writes of a dry run. */
@@ -48,6 +51,10 @@ export class RunContext {
   readonly dueDays = new Map<string, number | null>();
   /** Patient creates in flight (one create at a time per patient id). */
   readonly patientsInFlight = new Map<string, Promise<unknown>>();
+  /** `stream:id` → the unreadable Tradify row a record was held back for in this run. */
+  readonly held = new Map<string, string>();
+  /** `stream:id` of the records dead-lettered in this run (held ones included): one letter each per run. */
+  readonly deadLettered = new Set<string>();
   /** Streams this run began reading (a stream not reached still has all its work pending). */
   readonly streamsReached = new Set<SyncStream>();
   /** Set when Tradify stayed down beyond the retry budget: no more writes this run. */
@@ -65,6 +72,8 @@ export class RunContext {
     events: SyncEvents;
     alerts: RunAlerts;
     lookups: Lookups;
+    /** @defaultValue a registry of its own (the engine shares one with the lookups) */
+    unreadable?: UnreadableTradifyRows | undefined;
   }) {
     this.options = init.options;
     this.runId = init.runId;
@@ -75,6 +84,9 @@ export class RunContext {
     this.events = init.events;
     this.alerts = init.alerts;
     this.lookups = init.lookups;
+    this.unreadable =
+      init.unreadable ??
+      new UnreadableTradifyRows({ store: init.options.store, accountId: init.options.accountId, counters: init.counters, alerts: init.alerts, logger: init.options.logger, signal: init.signal });
     this.items = new ItemsReader(init.options.cliniko);
     this.startedAt = init.options.clock.now();
     this.#lastRenewAt = this.startedAt;
@@ -152,13 +164,30 @@ export class RunContext {
     this.events.emit('recordSkipped', { runId: this.runId, stream, clinikoId, reason: 'unchanged' });
   }
 
-  /** Record a dead letter on the page, with its event and alert. */
+  /** Record a dead letter on the page, with its event and alert (once per record and run, so the counter matches the store). */
   deadLetter(work: PageWork, stream: SyncStream, clinikoId: string, updatedAt: string | undefined, reasonCode: string, message: string, paths: string[] = []): void {
+    if (this.deadLettered.has(`${stream}:${clinikoId}`)) return;
+    this.deadLettered.add(`${stream}:${clinikoId}`);
     work.deadLetters.push({ stream, recordId: clinikoId, updatedAt, reasonCode, message, paths });
     this.counters.deadLettered++;
     this.alerts.add('dead-letters', 'warning', reasonCode, clinikoId);
     this.events.emit('deadLettered', { runId: this.runId, stream, clinikoId, reasonCode });
     this.options.logger.warn('record dead-lettered', { stream, id: clinikoId, reason: reasonCode });
+  }
+
+  /**
+   * Dead-letters a record held back because a Tradify row it depends on could not be read
+   * (`what`: that row, e.g. `customers:cus_1`). No alert of its own: the row's review is the alert.
+   */
+  hold(work: PageWork, stream: SyncStream, clinikoId: string, updatedAt: string | undefined, what: string): void {
+    if (this.deadLettered.has(`${stream}:${clinikoId}`)) return;
+    this.deadLettered.add(`${stream}:${clinikoId}`);
+    this.held.set(`${stream}:${clinikoId}`, what);
+    const message = `Cliniko ${stream} record ${clinikoId} waits for Tradify ${what}, which could not be read`;
+    work.deadLetters.push({ stream, recordId: clinikoId, updatedAt, reasonCode: HELD_REASON, message, paths: [what] });
+    this.counters.deadLettered++;
+    this.events.emit('deadLettered', { runId: this.runId, stream, clinikoId, reasonCode: HELD_REASON });
+    this.options.logger.warn('record held: a Tradify row it depends on could not be read', { stream, id: clinikoId, waitsFor: what });
   }
 
   /** Open a review on the page, with its event and alert. */

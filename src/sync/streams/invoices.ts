@@ -4,17 +4,22 @@
  *
  * @module
  */
-import { isConflictError, isNotFoundError, isResponseValidationError, isUnprocessableEntityError, type ValidationIssue } from '../../core/errors.js';
+import { isConflictError, isMismatchedResponseError, isNotFoundError, isResponseValidationError, isUnprocessableEntityError, type ValidationIssue } from '../../core/errors.js';
 import { linkedId } from '../../cliniko/links.js';
 import type { ClinikoInvoice } from '../../cliniko/schemas/invoice.js';
 import type { ClinikoInvoiceItem } from '../../cliniko/schemas/invoice-item.js';
-import { mapInvoice, invoiceExternalReference } from '../../mapping/invoice.js';
+import { liveItems, mapInvoice, invoiceExternalReference, type InvoiceMapping } from '../../mapping/invoice.js';
 import { planInvoiceActions, type InvoiceAction, type InvoiceLinkInfo } from '../../mapping/status.js';
-import type { TradifyInvoice, TradifyInvoiceInput, TradifyPayment } from '../../tradify/port.js';
+import { ownersOn } from '../../tradify/capabilities.js';
+import { collect } from '../../tradify/pagination.js';
+import type { TradifyInvoice, TradifyInvoiceInput, TradifyPayment, TradifyUnreadableRow } from '../../tradify/port.js';
 import { dueDaysOf, loadDueDays } from '../due-days.js';
+import { requireEcho } from '../echo.js';
 import { payloadHash } from '../hash.js';
 import { idempotencyKey } from '../idempotency.js';
 import type { LinkRecord } from '../ports.js';
+import { existingByReference } from '../reference-lookup.js';
+import { totalsDifferences, type TotalsDifference } from '../totals.js';
 import type { PageWork } from './commit.js';
 import type { RunContext } from './context.js';
 import { loadPatientStates, syncPatient } from './patients.js';
@@ -27,12 +32,28 @@ const STREAM = 'invoices';
 const MAX_REPLANS = 3;
 /** The `reference` our payments carry, so the planner can tell ours from a person's. */
 const PAYMENT_REFERENCE_PREFIX = 'cliniko:invoice:';
+/** The review opened when Tradify's totals differ from Cliniko's: the invoice is neither approved nor paid. */
+export const TOTALS_REVIEW = 'totals-differ';
 
-type Plannable = { draft: TradifyInvoiceInput; mustStayDraft: boolean; liveItemCount: number };
+type Plannable = {
+  draft: TradifyInvoiceInput;
+  mustStayDraft: boolean;
+  liveItemCount: number;
+  /** An unreadable Tradify row the draft's content may depend on (`resource:id`): the draft is not written while it is set. */
+  waitsFor: string | undefined;
+};
 
 /** Internal: the Tradify invoice is not where the plan assumed; re-read and plan again. */
 class ReplanSignal extends Error {
   override readonly name = 'ReplanSignal';
+}
+
+/** Internal: a Tradify row the invoice's plan needs could not be read; the invoice waits. */
+class HeldByUnreadable extends Error {
+  override readonly name = 'HeldByUnreadable';
+  constructor(readonly waitsFor: string) {
+    super(`waits for Tradify ${waitsFor}`);
+  }
 }
 
 /** What the stream knows of an invoice before syncing it. */
@@ -56,6 +77,8 @@ export interface SyncInvoiceOptions {
   expectedHash?: string | undefined;
   /** The Tradify invoice was edited by someone else since our last write (the conflict policy applies). */
   editedInTradify?: boolean | undefined;
+  /** A person is resolving this invoice's review (`retry`, `reissue`): a problem met again is reported anew. */
+  resolvingReview?: boolean | undefined;
 }
 
 /** What {@link syncInvoice} did. */
@@ -88,7 +111,8 @@ export async function ensureCustomers(run: RunContext, invoices: readonly Clinik
   if (unknown.length === 0) return;
   const links = await run.options.store.links.getMany(run.accountId, 'patient', unknown, { signal: run.signal });
   for (const [id, link] of links) run.customerIds.set(id, link.tradifyId);
-  const missing = unknown.filter((id) => !links.has(id));
+  // a patient that failed earlier in this run would fail again the same way
+  const missing = unknown.filter((id) => !links.has(id) && !run.deadLettered.has(`patients:${id}`));
   if (missing.length === 0) return;
   const { records: patients } = await patientsByIds(run.options.cliniko, missing, run.signal);
   const states = await loadPatientStates(run, patients.map((p) => p.id));
@@ -100,7 +124,9 @@ export async function ensureCustomers(run: RunContext, invoices: readonly Clinik
 
 /** The hash of everything that decides what Tradify should hold for an invoice. */
 function desiredHash(draft: unknown, invoice: ClinikoInvoice): string {
-  return payloadHash({ draft, status: invoice.status, deleted: invoice.deleted_at !== null, closedAt: invoice.closed_at });
+  // `archived` only when set, so the hashes of every other invoice stay what they were
+  const archived = invoice.archived_at === null ? {} : { archived: true };
+  return payloadHash({ draft, status: invoice.status, deleted: invoice.deleted_at !== null, closedAt: invoice.closed_at, ...archived });
 }
 
 /** Sync one invoice with its items. Dead-letters bad data; lets `TargetDownError` and aborts through. */
@@ -122,7 +148,7 @@ export async function syncInvoice(
       customer: customerId === undefined ? null : { id: customerId, defaultInvoiceDueDays: await dueDaysOf(run, patientId!) },
       patientFiltered: patientId !== null && run.filteredPatients.has(patientId),
       taxes: await run.lookups.taxTable(),
-      owners: run.options.tradify.capabilities.ownerStaffId ? await run.lookups.owners() : undefined,
+      owners: ownersOn(run.options.tradify.capabilities, 'invoices') ? await run.lookups.owners() : undefined,
       reissue: state.link?.revision ?? 0,
     },
     run.options.mapping,
@@ -131,6 +157,11 @@ export async function syncInvoice(
   if (mapping.status === 'skipped' && !state.link) {
     run.skip(STREAM, invoice.id, mapping.reason);
     return 'skipped';
+  }
+  const patientHeldFor = patientId === null ? undefined : run.held.get(`patients:${patientId}`);
+  if (mapping.status === 'failed' && mapping.reason === 'customer-missing' && patientHeldFor !== undefined) {
+    run.hold(work, STREAM, invoice.id, invoice.updated_at, patientHeldFor);
+    return 'dead-lettered';
   }
   if (mapping.status === 'failed') {
     const message = mapping.reason === 'customer-missing' ? `Invoice ${invoice.id} waits for its patient's customer` : `Invoice ${invoice.id} could not be mapped (${mapping.reason})`;
@@ -144,7 +175,15 @@ export async function syncInvoice(
     run.unchanged(STREAM, invoice.id);
     return 'unchanged';
   }
-  const plannable = mapping.status === 'mapped' ? { draft: mapping.draft, mustStayDraft: mapping.mustStayDraft, liveItemCount: mapping.liveItemCount } : null;
+  const unreadableInvoice = run.unreadable.invoiceHold(invoice.id, state.link?.tradifyId);
+  if (unreadableInvoice !== undefined) {
+    run.hold(work, STREAM, invoice.id, invoice.updated_at, `invoices:${unreadableInvoice}`);
+    return 'dead-lettered';
+  }
+  const plannable =
+    mapping.status === 'mapped'
+      ? { draft: mapping.draft, mustStayDraft: mapping.mustStayDraft, liveItemCount: mapping.liveItemCount, waitsFor: await unreadableDependency(run, invoice, mapping) }
+      : null;
   if (run.dryRun) {
     const { actions } = planInvoiceActions({ invoice, items, mapping: plannable, current: null, payments: [], link: null }, run.options.mapping, ctx);
     run.planned.push({ stream: STREAM, clinikoId: invoice.id, updatedAt: invoice.updated_at, action: actions.map((a) => a.kind).join('+'), hash, reason: state.link ? 'linked' : 'new' });
@@ -162,15 +201,35 @@ export async function syncInvoice(
   return walker.finish();
 }
 
+/**
+ * The Tradify row a mapped draft's content may depend on that could not be read in this run, as
+ * `resource:id`: a tax rate its lines may need, or its owner's staff member. `undefined` when
+ * the draft may be written.
+ */
+async function unreadableDependency(run: RunContext, invoice: ClinikoInvoice, mapping: Extract<InvoiceMapping, { status: 'mapped' }>): Promise<string | undefined> {
+  const rates = run.unreadable.unreadableTaxRates;
+  if (rates.length > 0 && mapping.findings.some((f) => f.code === 'tax-rate-unmapped' || f.code === 'tax-rate-ambiguous')) return `tax-rates:${rates.join(',')}`;
+  if (!run.options.tradify.capabilities.ownerStaffId) return undefined;
+  const owners = await run.lookups.owners();
+  const userId = owners.practitionerUser.get(linkedId(invoice.practitioner) ?? '');
+  const email = userId === undefined ? undefined : owners.userEmail.get(userId);
+  const staff = email === undefined ? undefined : run.unreadable.staffHold(email);
+  return staff === undefined ? undefined : `staff:${staff}`;
+}
+
 function lastChange(invoice: ClinikoInvoice, items: readonly ClinikoInvoiceItem[]): string {
   return [invoice.updated_at, ...items.map((i) => i.updated_at)].sort().at(-1)!;
 }
 
 function handleInvoiceError(run: RunContext, work: PageWork, invoice: ClinikoInvoice, error: unknown): void {
-  if (isUnprocessableEntityError(error)) {
+  if (error instanceof HeldByUnreadable) {
+    run.hold(work, STREAM, invoice.id, invoice.updated_at, error.waitsFor);
+  } else if (isUnprocessableEntityError(error)) {
     run.deadLetter(work, STREAM, invoice.id, invoice.updated_at, 'unprocessable', `Tradify rejected invoice ${invoice.id}`, Object.keys(error.errors));
   } else if (isResponseValidationError(error)) {
     run.deadLetter(work, STREAM, invoice.id, invoice.updated_at, 'schema', `Tradify's answer for invoice ${invoice.id} did not match the schema`, error.issues.map((i) => i.path));
+  } else if (isMismatchedResponseError(error)) {
+    run.deadLetter(work, STREAM, invoice.id, invoice.updated_at, 'response-mismatch', `Tradify answered a ${error.resource} create for invoice ${invoice.id} with another record (${error.answeredId ?? 'no id'}); nothing was linked`, [`${error.resource}.${error.field}`]);
   } else if (isConflictError(error)) {
     run.review(work, STREAM, 'invoice', invoice.id, 'state-conflict', { reason: error.reason ?? null });
   } else {
@@ -195,6 +254,8 @@ class InvoiceWalker {
   #wrote: string[] = [];
   /** A review or a reasoned skip was recorded (counted there, not as unchanged). */
   #decided = false;
+  /** Tradify's totals differ from Cliniko's: nothing more is done to this invoice in this walk. */
+  #held = false;
 
   constructor(
     run: RunContext,
@@ -242,10 +303,7 @@ class InvoiceWalker {
 
   async #plan(): Promise<InvoiceAction[]> {
     const run = this.#run;
-    const payments: TradifyPayment[] =
-      this.#current && this.#current.status === 'paid'
-        ? await run.read(STREAM, () => run.options.tradify.payments.list(this.#current!.id, { signal: run.signal }))
-        : [];
+    const payments: TradifyPayment[] = this.#current && this.#current.status === 'paid' ? await this.#payments(this.#current.id) : [];
     // a first-seen Closed invoice has no link but its status was recorded: keep it for 'closed-reopened'
     const link: InvoiceLinkInfo | null = this.#state.link || this.#state.lastStatus !== null
       ? {
@@ -264,6 +322,18 @@ class InvoiceWalker {
     return plan.actions;
   }
 
+  /** The invoice's payments; a payment that cannot be read holds the invoice (it may be ours: planning without it could pay twice). */
+  async #payments(invoiceId: string): Promise<TradifyPayment[]> {
+    const run = this.#run;
+    const unreadable: string[] = [];
+    const onUnreadable = (row: TradifyUnreadableRow): void => {
+      unreadable.push(run.unreadable.note(row));
+    };
+    const payments = await run.read(STREAM, () => collect(run.options.tradify.payments.list(invoiceId, { signal: run.signal, onUnreadable })));
+    if (unreadable.length > 0) throw new HeldByUnreadable(`payments:${unreadable[0]}`);
+    return payments;
+  }
+
   async #superseded(): Promise<InvoiceLinkInfo['superseded']> {
     if (this.#revision === 0) return [];
     const history = await this.#run.options.store.links.history(this.#run.accountId, 'invoice', this.#invoice.id, { signal: this.#run.signal });
@@ -276,7 +346,10 @@ class InvoiceWalker {
   }
 
   async #execute(actions: readonly InvoiceAction[]): Promise<void> {
-    for (const action of actions) await this.#do(action);
+    for (const action of actions) {
+      if (this.#held) return;
+      await this.#do(action);
+    }
   }
 
   async #do(action: InvoiceAction): Promise<void> {
@@ -285,11 +358,15 @@ class InvoiceWalker {
     const signal = run.signal;
     switch (action.kind) {
       case 'create':
+        this.#requireReadableDependencies();
         await this.#create(action.input);
+        await this.#checkWritten();
         return;
       case 'update':
+        this.#requireReadableDependencies();
         this.#current = await run.write(STREAM, () => tradify.invoices.update(action.invoiceId, action.patch, { signal }));
         this.#note('update', Object.keys(action.patch));
+        await this.#checkWritten();
         return;
       case 'delete-draft':
         await run.write(STREAM, () => tradify.invoices.delete(action.invoiceId, { signal }));
@@ -298,6 +375,8 @@ class InvoiceWalker {
         return;
       case 'approve': {
         const id = action.invoiceId ?? this.#tradifyId!;
+        const before = this.#current?.id === id ? this.#current : await this.#retrieve(id);
+        if (before && !(await this.#totalsMatch(before))) return;
         this.#current = await run.write(STREAM, () => tradify.invoices.approve(id, { signal }));
         this.#note('approve');
         return;
@@ -329,6 +408,12 @@ class InvoiceWalker {
     }
   }
 
+  /** The draft's content is written only when every Tradify row it may depend on was read. */
+  #requireReadableDependencies(): void {
+    const waitsFor = this.#mapping?.waitsFor;
+    if (waitsFor !== undefined) throw new HeldByUnreadable(waitsFor);
+  }
+
   async #create(input: TradifyInvoiceInput): Promise<void> {
     const run = this.#run;
     const revision = revisionOf(input.externalReference, this.#invoice.id);
@@ -337,30 +422,74 @@ class InvoiceWalker {
     const replacing = this.#state.link?.tradifyId;
     const hash = payloadHash(replacing === undefined ? input : { input, replacing });
     const key = idempotencyKey({ accountId: run.accountId, stream: STREAM, recordId: this.#invoice.id, updatedAt: this.#invoice.updated_at, payloadHash: hash });
+    let created: TradifyInvoice;
+    const existing = await existingByReference(run, 'invoices', input.externalReference);
+    if (existing !== undefined) this.#adopt(existing, revision);
     try {
-      this.#current = await run.write(STREAM, () => run.options.tradify.invoices.create(input, { idempotencyKey: key, signal: run.signal }));
+      created = await run.write(STREAM, () => run.options.tradify.invoices.create(input, { idempotencyKey: key, signal: run.signal }));
     } catch (error) {
       if (!isConflictError(error) || error.existingId === undefined) throw error;
-      // our reference already exists (a crash before the checkpoint): adopt it and re-plan
-      this.#tradifyId = error.existingId;
-      this.#revision = revision;
-      this.#work.audit.push({ runId: run.runId, stream: STREAM, action: 'adopt', clinikoId: this.#invoice.id, tradifyId: error.existingId, reasonCode: 'duplicate-external-reference' });
-      throw new ReplanSignal();
+      this.#adopt(error.existingId, revision);
     }
-    this.#tradifyId = this.#current.id;
+    requireEcho('invoices', 'externalReference', input.externalReference, { id: created.id, echoed: created.externalReference });
+    this.#current = created;
+    this.#tradifyId = created.id;
     this.#revision = revision;
     this.#note('create');
+  }
+
+  /**
+   * After a create or update, checks what the policy may later approve. A mapping that must
+   * stay a draft (a line whose GST cannot be reproduced, no live line) already carries its
+   * findings and is never approved, so it is not reported twice.
+   */
+  async #checkWritten(): Promise<void> {
+    const mapping = this.#mapping;
+    if (this.#current && mapping && !mapping.mustStayDraft && mapping.liveItemCount > 0) await this.#totalsMatch(this.#current);
+  }
+
+  /**
+   * True when the invoice's totals agree with Cliniko's to the cent. Otherwise the invoice is
+   * held: the rest of the plan (approve, pay) is dropped and a review names the figures.
+   */
+  async #totalsMatch(invoice: TradifyInvoice): Promise<boolean> {
+    const sentLines = invoice.id === this.#tradifyId ? this.#mapping?.draft.lineItems.length : undefined;
+    const differences = totalsDifferences(this.#invoice, liveItems(this.#items), invoice, sentLines);
+    if (differences.length === 0) return true;
+    this.#held = true;
+    this.#decided = true;
+    const run = this.#run;
+    run.options.logger.warn("Tradify's invoice totals differ from Cliniko's; not approved or paid", { id: this.#invoice.id, tradifyId: invoice.id, fields: differences.map((d) => d.field).join(',') });
+    if (this.#options.resolvingReview || !(await this.#totalsReviewOpen())) run.review(this.#work, STREAM, 'invoice', this.#invoice.id, TOTALS_REVIEW, totalsReviewDetail(invoice.id, differences));
+    else if (this.#wrote.length === 0) run.skip(STREAM, this.#invoice.id, TOTALS_REVIEW);
+    return false;
+  }
+
+  /** An open review of the same problem means it was reported already: no second review, no second alert. */
+  async #totalsReviewOpen(): Promise<boolean> {
+    const run = this.#run;
+    const page = await run.options.store.reviews.list(run.accountId, { status: 'open', kind: 'invoice', recordId: this.#invoice.id, limit: 100, signal: run.signal });
+    return page.items.some((r) => r.reasonCode === TOTALS_REVIEW);
+  }
+
+  /** Our reference already exists (a crash before the checkpoint): adopt that invoice and re-plan. */
+  #adopt(tradifyId: string, revision: number): never {
+    this.#tradifyId = tradifyId;
+    this.#revision = revision;
+    this.#work.audit.push({ runId: this.#run.runId, stream: STREAM, action: 'adopt', clinikoId: this.#invoice.id, tradifyId, reasonCode: 'duplicate-external-reference' });
+    throw new ReplanSignal();
   }
 
   async #pay(invoiceId: string, date: string): Promise<void> {
     const run = this.#run;
     const current = this.#current && this.#current.id === invoiceId ? this.#current : await this.#retrieve(invoiceId);
-    if (!current) return;
+    if (!current || !(await this.#totalsMatch(current))) return;
     const amount = current.amountDue;
     const key = idempotencyKey({ accountId: run.accountId, stream: 'payments', recordId: this.#invoice.id, updatedAt: this.#invoice.updated_at, payloadHash: payloadHash({ invoiceId, date, amount }) });
-    await run.write(STREAM, () =>
-      run.options.tradify.payments.add(invoiceId, { date, amount, reference: `${PAYMENT_REFERENCE_PREFIX}${this.#invoice.id}` }, { idempotencyKey: key, signal: run.signal }),
-    );
+    const reference = `${PAYMENT_REFERENCE_PREFIX}${this.#invoice.id}`;
+    const payment = await run.write(STREAM, () => run.options.tradify.payments.add(invoiceId, { date, amount, reference }, { idempotencyKey: key, signal: run.signal }));
+    requireEcho('payments', 'invoiceId', invoiceId, { id: payment.id, echoed: payment.invoiceId });
+    requireEcho('payments', 'reference', reference, { id: payment.id, echoed: payment.reference });
     this.#known = current;
     this.#current = null;
     this.#note('pay');
@@ -405,6 +534,16 @@ class InvoiceWalker {
     else if (!this.#decided) run.unchanged(STREAM, this.#invoice.id);
     return this.#wrote.length > 0 ? 'written' : this.#decided ? 'skipped' : 'unchanged';
   }
+}
+
+/** The review's detail: the Tradify id, the fields that differ, and both figures of each (money may be shown). */
+function totalsReviewDetail(tradifyId: string, differences: readonly TotalsDifference[]): Record<string, string | string[]> {
+  const detail: Record<string, string | string[]> = { tradifyId, fields: differences.map((d) => d.field) };
+  for (const d of differences) {
+    detail[`cliniko.${d.field}`] = d.cliniko;
+    detail[`tradify.${d.field}`] = d.tradify;
+  }
+  return detail;
 }
 
 function revisionOf(reference: string | null | undefined, invoiceId: string): number {

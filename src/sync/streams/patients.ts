@@ -3,14 +3,16 @@
  *
  * @module
  */
-import { isConflictError, isNotFoundError, isUnprocessableEntityError, isResponseValidationError } from '../../core/errors.js';
+import { isConflictError, isMismatchedResponseError, isNotFoundError, isUnprocessableEntityError, isResponseValidationError } from '../../core/errors.js';
 import type { ClinikoPatient } from '../../cliniko/schemas/patient.js';
 import { mapPatientToCustomer, patientExternalReference } from '../../mapping/customer.js';
 import type { TradifyCustomer, TradifyCustomerInput } from '../../tradify/port.js';
 import { noteDueDays } from '../due-days.js';
+import { requireEcho } from '../echo.js';
 import { emailHash, payloadHash } from '../hash.js';
 import { idempotencyKey } from '../idempotency.js';
 import { findCustomer } from '../linker.js';
+import { existingByReference } from '../reference-lookup.js';
 import type { LinkRecord, TradifyIndexEntry } from '../ports.js';
 import type { StreamHandler } from './runner.js';
 import type { PageWork } from './commit.js';
@@ -89,6 +91,16 @@ async function syncPatientNow(run: RunContext, patient: ClinikoPatient, state: P
   }
   const reference = draft.externalReference ?? patientExternalReference(patient.id);
   const candidate = await findCustomer(run, patient.id, reference, mapping.emailKeys, linkedId);
+  const unreadable = await run.unreadable.customerHold({
+    tradifyId: candidate.kind === 'none' ? undefined : candidate.tradifyId,
+    unlinked: candidate.kind === 'none' || candidate.kind === 'email',
+    reference,
+    emailKey: mapping.emailKeys[0],
+  });
+  if (unreadable !== undefined) {
+    run.hold(work, STREAM, patient.id, patient.updated_at, `customers:${unreadable}`);
+    return 'dead-lettered';
+  }
   if (run.dryRun) {
     run.planned.push({ stream: STREAM, clinikoId: patient.id, updatedAt: patient.updated_at, action: candidate.kind === 'none' ? 'create' : 'update', hash, reason: candidate.kind });
     const planned = candidate.kind === 'none' ? `planned:patient:${patient.id}` : candidate.tradifyId;
@@ -119,18 +131,23 @@ interface Written {
 }
 
 async function createCustomer(run: RunContext, patient: ClinikoPatient, draft: TradifyCustomerInput, hash: string, work: PageWork): Promise<Written> {
+  const existing = await existingByReference(run, 'customers', draft.externalReference);
+  if (existing !== undefined) return adoptCustomer(run, patient, existing, draft, work);
   const key = idempotencyKey({ accountId: run.accountId, stream: STREAM, recordId: patient.id, updatedAt: patient.updated_at, payloadHash: hash });
   try {
     const customer = await run.write(STREAM, () => run.options.tradify.customers.create(draft, { idempotencyKey: key, signal: run.signal }));
+    requireEcho('customers', 'externalReference', draft.externalReference, { id: customer.id, echoed: customer.externalReference });
     return { customer, action: 'create' };
   } catch (error) {
-    // a crash after a create but before its checkpoint: the reference is ours, adopt the record
-    if (isConflictError(error) && error.existingId !== undefined) {
-      work.audit.push({ runId: run.runId, stream: STREAM, action: 'adopt', clinikoId: patient.id, tradifyId: error.existingId, reasonCode: 'duplicate-external-reference' });
-      return updateCustomer(run, error.existingId, draft, 'link');
-    }
+    if (isConflictError(error) && error.existingId !== undefined) return adoptCustomer(run, patient, error.existingId, draft, work);
     throw error;
   }
+}
+
+/** A crash after a create but before its checkpoint: the reference is ours, so the record is adopted. */
+function adoptCustomer(run: RunContext, patient: ClinikoPatient, tradifyId: string, draft: TradifyCustomerInput, work: PageWork): Promise<Written> {
+  work.audit.push({ runId: run.runId, stream: STREAM, action: 'adopt', clinikoId: patient.id, tradifyId, reasonCode: 'duplicate-external-reference' });
+  return updateCustomer(run, tradifyId, draft, 'link');
 }
 
 async function updateCustomer(run: RunContext, tradifyId: string, draft: TradifyCustomerInput, action: 'update' | 'link'): Promise<Written> {
@@ -197,6 +214,8 @@ function handleWriteError(run: RunContext, work: PageWork, patient: ClinikoPatie
     run.deadLetter(work, STREAM, patient.id, patient.updated_at, 'unprocessable', `Tradify rejected the customer for patient ${patient.id}`, Object.keys(error.errors));
   } else if (isResponseValidationError(error)) {
     run.deadLetter(work, STREAM, patient.id, patient.updated_at, 'schema', `Tradify's answer for patient ${patient.id} did not match the schema`, error.issues.map((i) => i.path));
+  } else if (isMismatchedResponseError(error)) {
+    run.deadLetter(work, STREAM, patient.id, patient.updated_at, 'response-mismatch', `Tradify answered the customer create for patient ${patient.id} with another record (${error.answeredId ?? 'no id'}); nothing was linked`, [error.field]);
   } else if (isNotFoundError(error) && state.link) {
     run.review(work, STREAM, 'patient', patient.id, 'tradify-customer-missing', { tradifyId: state.link.tradifyId });
     return 'review';

@@ -12,7 +12,7 @@ import PQueue from 'p-queue';
 import type { KeysetPage } from '../../cliniko/keyset.js';
 import type { SyncStream } from '../events.js';
 import type { StreamCursor } from '../ports.js';
-import { isTargetDown } from '../writer.js';
+import { isTargetDown } from '../record-retry.js';
 import { PageWork } from './commit.js';
 import type { RunContext } from './context.js';
 import { readAhead } from './read-ahead.js';
@@ -225,9 +225,11 @@ async function syncRows<T>(run: RunContext, rows: T[], done: boolean[], slots: R
   if (failure !== undefined) throw failure;
 }
 
-/** Writes a page's work in one fenced commit (nothing in a dry run). */
+/** Writes a page's work in one fenced commit (nothing in a dry run), with the reviews of Tradify rows read since the last. */
 export async function commit(run: RunContext, work: PageWork): Promise<void> {
-  if (run.dryRun || work.isEmpty) return;
+  if (run.dryRun) return;
+  await run.unreadable.flush(work);
+  if (work.isEmpty) return;
   await run.options.store.commitPage(run.accountId, run.token, work.toCommit(), { signal: run.signal });
   for (const link of work.links) {
     if (link.kind === 'patient' && run.uncommittedCustomers.get(link.tradifyId) === link.clinikoId) run.uncommittedCustomers.delete(link.tradifyId);

@@ -6,6 +6,7 @@
  * @module
  */
 import { ConfigError } from '../../core/errors.js';
+import type { OptionShape } from '../../core/options.js';
 import { createFakeClock, type FakeClock } from './clock.js';
 import { createFakeClinikoDb, type FakeClinikoDb } from './db.js';
 import { createFaultController, type FaultController, type FaultKind } from './faults.js';
@@ -41,6 +42,22 @@ export interface FakeClinikoOptions extends GenerateClinikoDataOptions {
   /** `per_page` above 100: clamp to 100 or answer 400. @defaultValue 'clamp' */
   perPageOver100?: PerPageOver100;
 }
+
+/** The keys of {@link FakeClinikoOptions}; the entry points add their own. */
+export const FAKE_CLINIKO_OPTION_SHAPE = {
+  seed: true,
+  patients: true,
+  invoices: true,
+  shard: true,
+  apiKeyBody: true,
+  data: true,
+  rateLimit: { perMinute: true, window: true } satisfies OptionShape<FakeRateLimitOptions>,
+  latencyMs: true,
+  now: true,
+  sleep: true,
+  userAgentStatus: true,
+  perPageOver100: true,
+} as const satisfies OptionShape<FakeClinikoOptions>;
 
 /** One logged request: no headers, ever. */
 export interface FakeRequestRecord {

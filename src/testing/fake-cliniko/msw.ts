@@ -5,7 +5,8 @@
  * @module
  */
 import { http, HttpResponse, type RequestHandler } from 'msw';
-import { createFakeClinikoCore, type FakeClinikoCore, type FakeClinikoOptions } from './core.js';
+import { rejectUnknownOptions } from '../../core/options.js';
+import { createFakeClinikoCore, FAKE_CLINIKO_OPTION_SHAPE, type FakeClinikoCore, type FakeClinikoOptions } from './core.js';
 
 /** Options of {@link clinikoHandlers}. */
 export interface ClinikoHandlersOptions extends FakeClinikoOptions {
@@ -37,6 +38,7 @@ export interface ClinikoMsw extends FakeClinikoCore {
  * ```
  */
 export function clinikoHandlers(options: ClinikoHandlersOptions = {}): ClinikoMsw {
+  rejectUnknownOptions(options, { ...FAKE_CLINIKO_OPTION_SHAPE, baseUrl: true }, { owner: 'clinikoHandlers' });
   const core = createFakeClinikoCore(options);
   const url = (options.baseUrl ?? `https://api.${core.shard}.cliniko.com/v1`).replace(/\/+$/, '');
   const origin = new URL(url).origin;

@@ -6,7 +6,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AbortError } from '../../core/errors.js';
-import { createFakeClinikoCore, type FakeClinikoCore, type FakeClinikoOptions, type FakeHttpRequest } from './core.js';
+import { rejectUnknownOptions } from '../../core/options.js';
+import { createFakeClinikoCore, FAKE_CLINIKO_OPTION_SHAPE, type FakeClinikoCore, type FakeClinikoOptions, type FakeHttpRequest } from './core.js';
 
 /** Options of {@link startFakeCliniko}. */
 export interface StartFakeClinikoOptions extends FakeClinikoOptions {
@@ -43,6 +44,7 @@ export interface FakeCliniko extends FakeClinikoCore {
  * ```
  */
 export async function startFakeCliniko(options: StartFakeClinikoOptions = {}): Promise<FakeCliniko> {
+  rejectUnknownOptions(options, { ...FAKE_CLINIKO_OPTION_SHAPE, signal: true }, { owner: 'startFakeCliniko' });
   if (options.signal?.aborted) throw new AbortError('startFakeCliniko was aborted');
   const core = createFakeClinikoCore(options);
   let origin = 'http://127.0.0.1';

@@ -145,7 +145,7 @@ export function createFakeTradifyCore(options: FakeTradifyOptions = {}): FakeTra
       await signalWrite({ k: ++writeCount, method: req.method, path: req.path, status: result.status, id: result.written });
     }
     if (fault.kind === 'error') return fail(new FakeHttpError(fault.status, 'Injected server error.', { code: 'server_error' }));
-    return respond(result.status, result.body);
+    return respond(result.status, result.status < 300 ? faults.malform(result.body) : result.body);
   }
 
   return {

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import type { FakeTradifyFaultControl, FakeTradifyFaults } from './options.js';
+import { rejectUnknownOptions } from '../../core/options.js';
+import { FAKE_TRADIFY_FAULT_SHAPE, type FakeTradifyFaultControl, type FakeTradifyFaults } from './options.js';
 
 /** What the fault layer decides for one request. */
 export type FaultDecision =
@@ -30,6 +31,7 @@ export class FaultState implements FakeTradifyFaultControl {
   }
 
   set(faults: FakeTradifyFaults): void {
+    rejectUnknownOptions(faults, FAKE_TRADIFY_FAULT_SHAPE, { owner: 'faults.set' });
     const merged: FakeTradifyFaults = { ...this.#faults, ...faults };
     if (typeof faults.down === 'object') merged.down = { from: faults.down.from ?? this.now(), until: faults.down.until };
     this.#faults = merged;
@@ -44,6 +46,20 @@ export class FaultState implements FakeTradifyFaultControl {
   /** Extra latency for the next request, in ms. */
   latencyMs(): number {
     return this.#faults.latencyMs ?? 0;
+  }
+
+  /** The body as sent, with the records planted by `malformedRows` made malformed. */
+  malform(body: string | null): string | null {
+    const planted = this.#faults.malformedRows;
+    if (body === null || !planted || Object.keys(planted).length === 0) return body;
+    const parsed = JSON.parse(body) as { data?: unknown };
+    const rows = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
+    for (const row of rows) {
+      const id = (row as { id?: unknown } | null)?.id;
+      const fields = typeof id === 'string' && Object.hasOwn(planted, id) ? planted[id] : undefined;
+      if (fields) Object.assign(row as object, fields);
+    }
+    return JSON.stringify(parsed);
   }
 
   /** Decides the fault, if any, for the next request (advancing the "every Nth" counters). */

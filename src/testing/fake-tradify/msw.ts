@@ -5,8 +5,9 @@
  * @module
  */
 import { http, HttpResponse, type RequestHandler } from 'msw';
+import { rejectUnknownOptions } from '../../core/options.js';
 import { createFakeTradifyCore } from './core.js';
-import type { FakeRequestLogEntry, FakeTradifyFaultControl, FakeTradifyOptions } from './options.js';
+import { FAKE_TRADIFY_OPTION_SHAPE, type FakeRequestLogEntry, type FakeTradifyFaultControl, type FakeTradifyOptions } from './options.js';
 import type { FakeTradifyState } from './state.js';
 
 /** Options of {@link tradifyHandlers}: the fake's options plus the base URL to intercept. */
@@ -42,6 +43,7 @@ export interface TradifyHandlers {
  * ```
  */
 export function tradifyHandlers(options: TradifyHandlersOptions = {}): TradifyHandlers {
+  rejectUnknownOptions(options, { ...FAKE_TRADIFY_OPTION_SHAPE, baseUrl: true }, { owner: 'tradifyHandlers' });
   const core = createFakeTradifyCore(options);
   const base = new URL((options.baseUrl ?? 'https://fake-tradify.test/v1').replace(/\/+$/, ''));
   const prefix = base.pathname.replace(/\/v1$/, '');

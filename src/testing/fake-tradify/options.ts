@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { OptionShape } from '../../core/options.js';
 import type { FakeStaff } from './records.js';
 
 /** One applied write, as passed to {@link FakeTradifyOptions.onWrite}. */
@@ -39,6 +40,18 @@ export interface FakeTradifyFaults {
    * clock (epoch ms; `from` defaults to now).
    */
   down?: boolean | { from?: number | undefined; until: number } | undefined;
+  /**
+   * Test-only: records served malformed, keyed by record id (customer, invoice, payment, staff
+   * member or tax rate). Every answer carrying one of them — listings, single reads and write
+   * answers alike — has the given fields replaced by the given values (`undefined` removes the
+   * field), the way a broken Tradify would send it. The stored record is left as it is.
+   *
+   * @example
+   * ```ts
+   * ft.faults.set({ malformedRows: { [customerId]: { name: 42 } } });
+   * ```
+   */
+  malformedRows?: Readonly<Record<string, Readonly<Record<string, unknown>>>> | undefined;
 }
 
 /** A staff member to seed; unspecified fields get plausible values. */
@@ -87,6 +100,33 @@ export interface FakeTradifyOptions {
   /** The invoices' currency. @defaultValue `'AUD'` */
   currency?: string | undefined;
 }
+
+/** The keys of {@link FakeTradifyFaults}. */
+export const FAKE_TRADIFY_FAULT_SHAPE = {
+  serverErrorEvery: { every: true, status: true, when: true },
+  dropEvery: { every: true },
+  latencyMs: true,
+  down: { from: true, until: true },
+  malformedRows: true,
+} as const satisfies OptionShape<FakeTradifyFaults>;
+
+/** The keys of {@link FakeTradifyOptions}; the entry points add their own. */
+export const FAKE_TRADIFY_OPTION_SHAPE = {
+  seed: true,
+  apiKey: true,
+  rateLimit: { perMinute: true },
+  latencyMs: true,
+  now: true,
+  sleep: true,
+  emailMatch: true,
+  taxRates: { extraZeroRate: true },
+  customers: true,
+  staff: true,
+  faults: FAKE_TRADIFY_FAULT_SHAPE,
+  onWrite: true,
+  signalAfterWrite: { k: true, file: true },
+  currency: true,
+} as const satisfies OptionShape<FakeTradifyOptions>;
 
 /** One request as the fake saw it. The API key and other headers are never logged. */
 export interface FakeRequestLogEntry {

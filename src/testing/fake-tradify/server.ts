@@ -6,9 +6,10 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { rejectUnknownOptions } from '../../core/options.js';
 import { createFakeTradifyCore, type FakeTradifyCore } from './core.js';
 import type { FakeHttpRequest } from './http.js';
-import type { FakeRequestLogEntry, FakeTradifyFaultControl, FakeTradifyOptions } from './options.js';
+import { FAKE_TRADIFY_OPTION_SHAPE, type FakeRequestLogEntry, type FakeTradifyFaultControl, type FakeTradifyOptions } from './options.js';
 import type { FakeTradifyState } from './state.js';
 
 /** A running fake Tradify. */
@@ -77,6 +78,7 @@ async function serve(core: FakeTradifyCore, req: IncomingMessage, res: ServerRes
  * ```
  */
 export async function startFakeTradify(options: FakeTradifyOptions = {}): Promise<FakeTradify> {
+  rejectUnknownOptions(options, FAKE_TRADIFY_OPTION_SHAPE, { owner: 'startFakeTradify' });
   const core = createFakeTradifyCore(options);
   const server = createServer((req, res) => {
     serve(core, req, res).catch(() => {
