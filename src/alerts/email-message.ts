@@ -12,7 +12,9 @@ export const MAX_IDS_IN_EMAIL = 20;
 
 /** An alert email's subject and plain-text body. */
 export interface EmailAlertMessage {
+  /** One line: how urgent, what happened, the account. */
   subject: string;
+  /** The plain-text body: what happened, how many, what to do next, the ids, the details. */
   text: string;
 }
 

@@ -31,7 +31,7 @@ export type EmailTls = 'starttls' | 'implicit' | 'none';
 export interface EmailAlerterOptions {
   /** The SMTP server, e.g. `'smtp.office365.com'`. */
   host: string;
-  /** @defaultValue `465` with `tls: 'implicit'`, else `587` */
+  /** The SMTP port. @defaultValue `465` with `tls: 'implicit'`, else `587` */
   port?: number | undefined;
   /**
    * `'starttls'`: upgrade a plain connection, and send nothing if the server cannot;

@@ -43,8 +43,8 @@ export interface ResolvedAlertRoute {
   takes(alert: Alert): boolean;
 }
 
-/** The key under which an {@link AlertRouter} exposes its routes to the dedupe layer. */
-export const ALERT_ROUTES: unique symbol = Symbol.for('cliniko-tradify.alert-routes') as never;
+/** The key under which an {@link AlertRouter} exposes its routes to the dedupe layer (works across package copies). */
+const ALERT_ROUTES: unique symbol = Symbol.for('cliniko-tradify.alert-routes') as never;
 
 const isAlerter = (value: unknown): value is Alerter => typeof (value as Partial<Alerter> | null)?.notify === 'function';
 
@@ -77,7 +77,7 @@ function resolveRoute(entry: Alerter | AlertRoute, index: number): ResolvedAlert
  * @throws ConfigError for a route with an unknown option or a bad threshold or kind, or two
  *   destinations sharing one name (they would share delivery state).
  */
-export function resolveAlertRoutes(entries: ReadonlyArray<Alerter | AlertRoute>): ResolvedAlertRoute[] {
+function resolveAlertRoutes(entries: ReadonlyArray<Alerter | AlertRoute>): ResolvedAlertRoute[] {
   if (!Array.isArray(entries)) throw new ConfigError('alerter', 'alert routes must be an array of alerters or { alerter, minSeverity, kinds }.');
   const routes = entries.map(resolveRoute);
   const seen = new Set<string>();

@@ -61,13 +61,13 @@ const fileSchema = z
 export type AlertsFileConfig = NonNullable<z.input<typeof fileSchema>['alerts']>;
 
 /** Which alerts a destination takes. */
-export interface AlertFilter {
+interface AlertFilter {
   minSeverity: AlertSeverity | undefined;
   kinds: AlertKind[] | undefined;
 }
 
 /** The email settings, merged (the environment wins) and with where each came from. */
-export interface EmailSettings extends AlertFilter {
+interface EmailSettings extends AlertFilter {
   options: Omit<EmailAlerterOptions, 'logger'>;
   /** The setting to name in an error about each option. */
   settingOf: Record<string, string>;
