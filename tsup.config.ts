@@ -11,6 +11,7 @@ export default defineConfig({
     'stores/sqlite-index': 'src/stores/sqlite-index.ts',
     'stores/postgres-index': 'src/stores/postgres-index.ts',
     'worker/index': 'src/worker/index.ts',
+    'alerts/email-index': 'src/alerts/email-index.ts',
     'cli/main': 'src/cli/main.ts',
   },
   format: ['esm'],
@@ -22,5 +23,5 @@ export default defineConfig({
   splitting: true,
   treeshake: true,
   // Optional dependencies and optional peers load at run time, never bundled.
-  external: ['better-sqlite3', 'pg', 'pg-boss', 'msw', 'msw/node'],
+  external: ['better-sqlite3', 'pg', 'pg-boss', 'msw', 'msw/node', 'nodemailer'],
 });

@@ -11,6 +11,7 @@ export default defineConfig({
       { find: /^cliniko-tradify\/http$/, replacement: src('core/http-index.ts') },
       { find: /^cliniko-tradify\/sqlite$/, replacement: src('stores/sqlite-index.ts') },
       { find: /^cliniko-tradify\/postgres$/, replacement: src('stores/postgres-index.ts') },
+      { find: /^cliniko-tradify\/email$/, replacement: src('alerts/email-index.ts') },
       { find: /^cliniko-tradify\/(.*)$/, replacement: src('$1/index.ts') },
     ],
   },

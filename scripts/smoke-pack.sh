@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Pack the library, install the tarball in an empty project WITHOUT optional dependencies or
-# optional peers (no better-sqlite3, msw, pg, pg-boss), and import the public entry points.
+# optional peers (no better-sqlite3, msw, pg, pg-boss, nodemailer), and import the public entry points.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
@@ -11,7 +11,7 @@ cd "$work"
 npm init -y >/dev/null
 npm install --no-audit --no-fund --omit=optional --omit=dev "./${tarball}" >/dev/null
 
-for absent in msw pg pg-boss better-sqlite3 vitest; do
+for absent in msw pg pg-boss better-sqlite3 nodemailer vitest; do
   if [ -d "node_modules/${absent}" ]; then
     echo "smoke: ${absent} was installed, but the smoke test must run without it" >&2
     exit 1
@@ -23,12 +23,14 @@ const main = await import('cliniko-tradify');
 const mapping = await import('cliniko-tradify/mapping');
 const cliniko = await import('cliniko-tradify/cliniko');
 const http = await import('cliniko-tradify/http');
+const email = await import('cliniko-tradify/email');
 const testing = await import('cliniko-tradify/testing');
 const expected = {
   'cliniko-tradify': [main, ['ClinikoClient', 'HttpTradifyClient', 'SyncEngine', 'MemoryStateStore', 'ConsoleAlerter', 'createScheduler', 'isTransientError', 'VERSION']],
   'cliniko-tradify/mapping': [mapping, ['mapPatientToCustomer', 'mapInvoice', 'planInvoiceActions', 'resolveMappingConfig', 'createMappingContext']],
   'cliniko-tradify/cliniko': [cliniko, ['clinikoPatientSchema', 'clinikoInvoiceSchema', 'linkedId']],
   'cliniko-tradify/http': [http, ['createHttpClient', 'HttpClient', 'RETRY_DEFAULTS']],
+  'cliniko-tradify/email': [email, ['EmailAlerter']],
   'cliniko-tradify/testing': [testing, ['startFakeCliniko', 'startFakeTradify', 'runStateStoreConformance', 'runTradifyPortConformance']],
 };
 // Plumbing no user should call: exported from no entry point.
@@ -58,5 +60,5 @@ await fc.close();
 if (mapped.status !== 'mapped' || mapped.draft.externalReference !== mapping.patientExternalReference(patient.id)) {
   throw new Error('the packed mapping did not map a patient read through the packed HTTP client');
 }
-console.log('smoke: imported ., ./mapping, ./cliniko, ./http and ./testing from the packed tarball (root: ' + rootValues + ' values); listed ' + n + ' patients, mapped one; version ' + main.VERSION);
+console.log('smoke: imported ., ./mapping, ./cliniko, ./http, ./email and ./testing from the packed tarball (root: ' + rootValues + ' values); listed ' + n + ' patients, mapped one; version ' + main.VERSION);
 "

@@ -73,6 +73,8 @@ export type { Logger, LogFields } from './core/logger.js';
 export type { Clock } from './core/clock.js';
 export type { HttpTransportOptions, HttpStats } from './core/http.js';
 export type { RetryOptions } from './core/retry.js';
+export { pinoLogger } from './core/pino.js';
+export type { PinoLike, PinoLogMethod } from './core/pino.js';
 export type { PlainDate, FinancialYear, BasQuarter } from './core/dates.js';
 
 // --- the Cliniko client -------------------------------------------------------------------
@@ -244,6 +246,9 @@ export type {
   DedupingAlerterOptions,
   AlertSendResult,
 } from './alerts/index.js';
+
+export { AlertRouter, ALERT_KINDS, ALERT_SEVERITIES } from './alerts/index.js';
+export type { RetryUndeliveredOptions, AlertRoute, AlertRouterOptions, AlertDestinations, ResolvedAlertRoute } from './alerts/index.js';
 
 // --- reconciliation and its report --------------------------------------------------------
 export { ReconciliationReport, writeReportFiles, KNOWN_REASONS } from './sync/report/index.js';

@@ -8,7 +8,6 @@
 import { systemClock } from '../core/clock.js';
 import type { Clock } from '../core/clock.js';
 import { AbortError, ClinikoTradifyError, ConfigError, isClinikoTradifyError } from '../core/errors.js';
-import type { ErrorCode } from '../core/errors.js';
 import { defaultLogger } from '../core/logger.js';
 import type { Logger } from '../core/logger.js';
 import { isLoopbackHost } from '../core/redact.js';
@@ -16,7 +15,7 @@ import { rejectUnknownOptions, type OptionShape } from '../core/options.js';
 import { FullJitterBackoff } from '../core/retry.js';
 import { retryLoop } from '../core/retry-loop.js';
 import type { Alert, Alerter } from '../sync/ports.js';
-import { ALERT_DELIVERY, destinationName } from './delivery.js';
+import { ALERT_DELIVERY, AttemptFailure, destinationName } from './delivery.js';
 import type { AlertDeliveryHooks } from './delivery.js';
 import { alertLine } from './format.js';
 
@@ -93,18 +92,6 @@ export function jsonBody(alert: Alert): { type: 'cliniko-tradify.alert'; alert: 
   return { type: 'cliniko-tradify.alert', alert };
 }
 
-/** Why one attempt did not deliver. */
-class AttemptFailure extends Error {
-  readonly code: ErrorCode;
-  readonly detail: string;
-  readonly retryable: boolean;
-  constructor(code: ErrorCode, detail: string, retryable: boolean) {
-    super(detail);
-    this.code = code;
-    this.detail = detail;
-    this.retryable = retryable;
-  }
-}
 
 /**
  * POSTs alerts to a webhook.

@@ -12,7 +12,7 @@ import { rejectUnknownOptions, type OptionShape } from '../core/options.js';
 import { resolveMappingConfig, type MappingConfig, type ResolvedMappingConfig } from '../mapping/config.js';
 import type { TradifyPort } from '../tradify/port.js';
 import type { Alerter, RetryPolicy, StateStore } from './ports.js';
-import { destinationOf } from '../alerts/delivery.js';
+import { alerterOf, type AlertDestinations } from '../alerts/routing.js';
 import { ExponentialBackoffRetryPolicy } from './retry-policy.js';
 import type { ClinikoSourceClient } from './streams/source.js';
 
@@ -28,8 +28,12 @@ export interface SyncEngineOptions {
   mapping?: MappingConfig | undefined;
   /** Engine-level retry of whole records. @defaultValue `new ExponentialBackoffRetryPolicy()` */
   retryPolicy?: RetryPolicy | undefined;
-  /** Where alerts go (aggregated: one per kind per run). @defaultValue a `ConsoleAlerter` */
-  alerter?: Alerter | undefined;
+  /**
+   * Where alerts go (aggregated: one per kind per run): one alerter, or a list of alerters and
+   * routes (`{ alerter, minSeverity, kinds }`), each its own destination with its own delivery
+   * state (see `AlertRouter`). @defaultValue a `ConsoleAlerter`
+   */
+  alerter?: AlertDestinations | undefined;
   /** Logs name records by id only. @defaultValue warnings and errors to the console */
   logger?: Logger | undefined;
   /** IANA zone for local dates; a business's `time_zone_identifier` wins. @defaultValue `'Australia/Sydney'` */
@@ -59,6 +63,7 @@ export interface ResolvedEngineOptions {
   readonly store: StateStore;
   readonly mapping: ResolvedMappingConfig;
   readonly retryPolicy: RetryPolicy;
+  /** The alerter; a list given as `alerter` is an `AlertRouter` here. */
   readonly alerter: Alerter | undefined;
   readonly logger: Logger;
   readonly timeZone: string;
@@ -132,12 +137,6 @@ function resolveAccountId(value: string | undefined): string {
   return value;
 }
 
-/** The alerter, once its destination name is known to be usable as a key of delivery state. */
-function checkedAlerter(alerter: Alerter | undefined): Alerter | undefined {
-  if (alerter) destinationOf(alerter);
-  return alerter;
-}
-
 /**
  * Validates the options and fills in the defaults.
  *
@@ -160,7 +159,7 @@ export function resolveEngineOptions(options: SyncEngineOptions, defaultAlerter?
     store: options.store,
     mapping: resolveMappingConfig(options.mapping ?? {}),
     retryPolicy: options.retryPolicy ?? new ExponentialBackoffRetryPolicy(),
-    alerter: checkedAlerter(options.alerter ?? defaultAlerter?.()),
+    alerter: alerterOf(options.alerter ?? defaultAlerter?.()),
     logger: options.logger ?? defaultLogger,
     timeZone,
     accountId: resolveAccountId(options.accountId),

@@ -391,7 +391,7 @@ class WorkerRuntime {
         if ((await this.send({ accountId: account.id, kind, reason: 'schedule' }, slotJobId(kind, account.id, slot, account.timeZone ?? DEFAULT_TIME_ZONE), signal)) !== null) sent++;
       }
     }
-    this.#r.logger.info('worker tick', { slot: new Date(slot).toISOString(), sent });
+    this.#r.logger.debug('worker tick', { slot: new Date(slot).toISOString(), sent });
     return sent;
   }
 

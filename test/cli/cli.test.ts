@@ -33,9 +33,11 @@ describe('cliniko-tradify: configuration errors', () => {
 
   it('names a malformed Tradify URL by its variable', async () => {
     const env = baseEnv({ CLINIKO_API_KEY: 'k-au1', CLINIKO_USER_AGENT: 'A (a@b.co)', TRADIFY_API_KEY: 't', TRADIFY_BASE_URL: 'http://tradify.example/v1', CLINIKO_TRADIFY_DB: join(tempDir(), 's.db') });
-    const result = await runCli(['sync'], env);
+    const result = await runCli(['sync', '--log-format', 'pretty'], env);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^cliniko-tradify sync: TRADIFY_BASE_URL: .*https/);
+    const json = await runCli(['sync'], env); // not a terminal: json by default
+    expect(JSON.parse(json.stderr)).toMatchObject({ level: 'error', msg: expect.stringMatching(/^cliniko-tradify sync: TRADIFY_BASE_URL: .*https/), setting: 'TRADIFY_BASE_URL', exitCode: 2 });
   });
 
   it('exits 2 for an unknown option', async () => {

@@ -33,7 +33,7 @@ export async function demoAction(ctx: CommandContext, options: DemoCliOptions): 
     dir: options.dir,
     print: (line) => ctx.out.line(line),
     progress: ctx.progressMode,
-    writeProgress: (text) => ctx.io.stderr.write(text),
+    writeProgress: (text) => ctx.writeProgress(text),
     signal: ctx.signal,
   });
   ctx.out.document({ command: 'demo', exitCode: EXIT.ok, result });

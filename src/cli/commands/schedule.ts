@@ -69,6 +69,7 @@ export async function scheduleAction(ctx: CommandContext, options: ScheduleCliOp
     ...patterns,
     timeZone: config.timeZone,
     handleSignals: false,
+    logger: config.logger ?? ctx.logger,
   });
   const next = Object.entries(scheduler.nextRuns()).map(([job, at]) => `${job} at ${at.toISOString()}`);
   ctx.out.note(`scheduler started (${config.timeZone}); next: ${next.join(', ') || 'nothing scheduled'}. Ctrl-C stops after the current page.`);

@@ -47,7 +47,7 @@ export async function syncAction(ctx: CommandContext): Promise<number> {
   const pending = await pendingOrUndefined(ctx, runtime);
   const progress = new ProgressReporter({
     mode: ctx.progressMode,
-    write: (text) => ctx.io.stderr.write(text),
+    write: (text) => ctx.writeProgress(text),
     pending,
     rates: { cliniko: runtime.config.cliniko.requestsPerMinute, tradify: runtime.config.tradify.requestsPerMinute },
   });

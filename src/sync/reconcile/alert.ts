@@ -45,18 +45,19 @@ export function reconciliationAlert(summary: ReconciliationSummary, discrepancie
 
 /**
  * Alerts when the discrepancies exceed `threshold`, not again while they are unchanged, and
- * resolves the previous reconciliation incident when they changed or went away. When the alert
- * got through (or there was none), also sends the account's earlier alerts whose delivery
- * failed. A failed delivery is recorded and logged once per incident, never thrown.
+ * resolves the previous reconciliation incident when they changed or went away. Then sends
+ * the account's earlier alerts whose delivery failed, to every destination that did not just
+ * fail. A failed delivery is recorded and logged once per incident and destination, never thrown.
  */
 export async function alertOnDiscrepancies(internals: ReconcileInternals, clock: Pick<Clock, 'now'>, summary: ReconciliationSummary, discrepancies: readonly Discrepancy[], threshold: number, signal?: AbortSignal): Promise<void> {
   if (!internals.alerter) return;
   const deduper = new DedupingAlerter({ alerter: internals.alerter, store: internals.store, clock, logger: internals.logger });
   const alert = discrepancies.length > threshold ? reconciliationAlert(summary, discrepancies, new Date(clock.now()).toISOString()) : undefined;
   try {
-    const result = alert && (await deduper.send(alert, { signal }));
+    const results = alert ? await deduper.sendEach(alert, { signal }) : [];
     await deduper.resolveAbsent(internals.accountId, alert ? [alert.fingerprint] : [], { kinds: ['reconciliation'], signal });
-    if (result?.status !== 'failed') await deduper.retryUndelivered(internals.accountId, { signal });
+    const failed = results.filter((r) => r.status === 'failed').map((r) => r.destination);
+    await deduper.retryUndelivered(internals.accountId, { signal, except: failed });
   } catch (error) {
     internals.logger?.warn('reconciliation alert failed', { error: error instanceof Error ? error.name : 'unknown' });
   }
