@@ -59,6 +59,7 @@ export type {
 // --- core: http, logger, clock ---
 export { createHttpClient, HttpClient, encodeQuery, assertSafeBaseUrl } from './core/http.js';
 export type { ApiName, HttpClientOptions, HttpTransportOptions, HttpRequest, HttpResponse, HttpStats } from './core/http.js';
+export type { HttpErrorBodyParser, HttpErrorDetails } from './core/http.js';
 export { RETRY_DEFAULTS, backoffDelayMs, isRetryableMethod, worstCaseRequestMs } from './core/retry.js';
 export type { RetryOptions } from './core/retry.js';
 export { RequestLimiter, sharedLimiter } from './core/pacing.js';
