@@ -7,11 +7,12 @@ import { http as mswHttp, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpClient, type HttpClientOptions, type HttpErrorDetails } from '../../src/core/http.js';
+import type {
+  UnprocessableEntityError} from '../../src/core/errors.js';
 import {
   AuthenticationError,
   ConflictError,
   ServerError,
-  UnprocessableEntityError,
   isConfigError,
   isConflictError,
   isUnprocessableEntityError,
