@@ -7,8 +7,6 @@ import { http as mswHttp, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpClient, type HttpClientOptions, type HttpErrorDetails } from '../../src/core/http.js';
-import type {
-  UnprocessableEntityError} from '../../src/core/errors.js';
 import {
   AuthenticationError,
   ConflictError,
@@ -16,6 +14,7 @@ import {
   isConfigError,
   isConflictError,
   isUnprocessableEntityError,
+  type UnprocessableEntityError,
 } from '../../src/core/errors.js';
 import { InstantClock, MemoryLogger, uniqueKey } from '../cliniko/helpers.js';
 
