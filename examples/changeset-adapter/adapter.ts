@@ -219,7 +219,7 @@ const faultBody = z.object({
  * `Text` may repeat the values sent; the library's allow-list drops it unless it is a known
  * fixed message.
  */
-export function readLedgerFault(body: unknown, status: number): HttpErrorDetails | undefined {
+function readLedgerFault(body: unknown, status: number): HttpErrorDetails | undefined {
   const parsed = faultBody.safeParse(body);
   if (!parsed.success) return undefined;
   const { Kind, Text, ConflictingId, Fields } = parsed.data.Fault;

@@ -25,7 +25,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 
 /** The kinds of record Ledger stores. */
-export type LedgerEntity = 'Customer' | 'Invoice' | 'Payment' | 'User' | 'TaxCode';
+type LedgerEntity = 'Customer' | 'Invoice' | 'Payment' | 'User' | 'TaxCode';
 
 /** Options of {@link startLedgerBackend}. */
 export interface LedgerBackendOptions {
