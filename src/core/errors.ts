@@ -81,8 +81,8 @@ export interface RequestDescription {
   path: string;
   /** The names of the query parameters sent (values are never kept), e.g. `['q[]', 'page']`. */
   queryKeys: string[];
-  /** Which API: `'cliniko'` or `'tradify'`. */
-  api: 'cliniko' | 'tradify';
+  /** Which API: `'cliniko'`, `'tradify'`, or the name an adapter gave its own HTTP client (`createHttpClient`'s `api`). */
+  api: string;
 }
 
 /** Fields of an {@link ApiError}. */
@@ -108,7 +108,8 @@ export class ApiError extends ClinikoTradifyError {
   readonly method: string;
   readonly path: string;
   readonly queryKeys: string[];
-  readonly api: 'cliniko' | 'tradify';
+  /** Which API answered: `'cliniko'`, `'tradify'`, or an adapter's own API name. */
+  readonly api: string;
   readonly requestId: string | undefined;
 
   constructor(code: ErrorCode, message: string, init: ApiErrorInit) {
@@ -156,7 +157,8 @@ export class ApiError extends ClinikoTradifyError {
         return new RateLimitError(
           `${init.api} rate limit hit on ${where}`,
           init,
-          retryAfterMsFromHeaders(headers, now, init.api),
+          // Cliniko's reset is an epoch; every other API (the Tradify contract, an adapter's own) is read the standard way, Retry-After first.
+          retryAfterMsFromHeaders(headers, now, init.api === 'cliniko' ? 'cliniko' : 'tradify'),
         );
       case init.status >= 500:
         return new ServerError(`${init.api} failed with ${init.status} on ${where}${detail}`, init);
@@ -178,15 +180,16 @@ export class BadRequestError extends ApiError {
 export class AuthenticationError extends ApiError {
   override readonly name: string = 'AuthenticationError';
   constructor(init: ApiErrorInit, message?: string) {
-    super(
-      'authentication_failed',
-      message ??
-        (init.api === 'cliniko'
-          ? `Cliniko refused the API key on ${describe(init)} (401). Check the key, and check its suffix: the part after the last '-' (e.g. '-au2') names the shard, and a key used on the wrong shard is refused the same way.`
-          : `Tradify refused the API key on ${describe(init)} (401). Check the key and the auth strategy.`),
-      init,
-    );
+    super('authentication_failed', message ?? authenticationMessage(init), init);
   }
+}
+
+function authenticationMessage(init: ApiErrorInit): string {
+  if (init.api === 'cliniko') {
+    return `Cliniko refused the API key on ${describe(init)} (401). Check the key, and check its suffix: the part after the last '-' (e.g. '-au2') names the shard, and a key used on the wrong shard is refused the same way.`;
+  }
+  if (init.api === 'tradify') return `Tradify refused the API key on ${describe(init)} (401). Check the key and the auth strategy.`;
+  return `${init.api} refused the credentials on ${describe(init)} (401). Check the key or token the client sends.`;
 }
 
 /** 403: the key is valid but its user may not do this. */
@@ -400,7 +403,8 @@ export interface ValidationIssue {
 /** A 2xx response whose body did not match the schema. Names the endpoint and the zod paths. */
 export class ResponseValidationError extends ClinikoTradifyError {
   override readonly name: string = 'ResponseValidationError';
-  readonly api: 'cliniko' | 'tradify';
+  /** Which API sent the body: `'cliniko'`, `'tradify'`, or an adapter's own API name. */
+  readonly api: string;
   readonly method: string;
   /** The endpoint, e.g. `/v1/patients`. */
   readonly path: string;

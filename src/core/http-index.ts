@@ -24,6 +24,6 @@
  */
 
 export { createHttpClient, HttpClient } from './http.js';
-export type { ApiName, HttpClientOptions, HttpTransportOptions, HttpRequest, HttpResponse, HttpStats } from './http.js';
+export type { ApiName, HttpClientOptions, HttpTransportOptions, HttpRequest, HttpResponse, HttpStats, HttpErrorBodyParser, HttpErrorDetails } from './http.js';
 export { RETRY_DEFAULTS, worstCaseRequestMs } from './retry.js';
 export type { RetryOptions } from './retry.js';

@@ -43,8 +43,48 @@ import { rejectUnknownOptions, RETRY_OPTION_SHAPE, type OptionShape } from './op
 import { retryLoop, type NextTry } from './retry-loop.js';
 import { FullJitterBackoff, RETRY_DEFAULTS, isRetryableMethod, type RetryOptions } from './retry.js';
 
-/** Which API a client speaks to; it names the API in errors and logs. */
-export type ApiName = 'cliniko' | 'tradify';
+/**
+ * Which API a client speaks to: `'cliniko'`, `'tradify'`, or any short plain name of your
+ * own (`'ledger'`, `'acme-gateway'`): a letter, then up to 31 letters, digits, `-` or `_`. It
+ * names the API in every error (`ApiError.api`) and log line, and keys the shared pacer.
+ */
+export type ApiName = string;
+
+/**
+ * What an `HttpClientOptions.parseErrorBody` hook read from a failed response: the details of
+ * a backend whose error body has its own shape. Each field goes through the same allow-list as
+ * the Tradify contract's body, so a value echoed by the server never reaches an error.
+ */
+export interface HttpErrorDetails {
+  /** A machine code such as `validation_failed`; kept when it is snake_case. */
+  code?: string | undefined;
+  /** The API's message; shown only when it is one of the known fixed messages (else dropped). */
+  message?: string | undefined;
+  /**
+   * A 422's field problems, field → message(s): `UnprocessableEntityError.errors`. A field name
+   * is kept when it is an identifier path (`Lines[0].Qty`), a message when it is a code or a known
+   * message, else it reads `'invalid'`.
+   */
+  errors?: Record<string, string | readonly string[]> | undefined;
+  /**
+   * A 409's record that already holds the external reference: `ConflictError.existingId`
+   * (kept when it is a plain id token), and the conflict's reason is then
+   * `'duplicate_external_reference'`.
+   */
+  existingId?: string | undefined;
+  /** A 409's reason without `existingId`, e.g. `'invalid_state'`: `ConflictError.reason` (kept when snake_case). */
+  reason?: string | undefined;
+}
+
+/**
+ * Reads a failed response's body into {@link HttpErrorDetails}.
+ *
+ * @param body - the parsed JSON body, or `undefined` when the body was empty or not JSON.
+ * @param status - the HTTP status, e.g. `409`.
+ * @returns the details, or `undefined` when the body says nothing useful. A hook that throws
+ *   is treated as one that returned `undefined`: the error still has its status class.
+ */
+export type HttpErrorBodyParser = (body: unknown, status: number) => HttpErrorDetails | undefined;
 
 /** How a client talks HTTP: the same settings on `ClinikoClient` and `HttpTradifyClient`. */
 export interface HttpTransportOptions {
@@ -85,8 +125,17 @@ export const TRANSPORT_OPTION_SHAPE = {
 
 /** Options of {@link createHttpClient}. */
 export interface HttpClientOptions extends HttpTransportOptions {
-  /** Which API this is. */
+  /**
+   * Which API this is (see {@link ApiName}). Every API but Cliniko has its 429 waits read the
+   * standard way: `Retry-After` first, then `X-RateLimit-Reset` as seconds until the reset.
+   */
   api: ApiName;
+  /**
+   * How to read a failed response's body when it is not in the Tradify contract's shape
+   * (`{ error: { code, details: [{ field, issue, existingId }] } }`) or Cliniko's
+   * (`{ message, errors }`). Without it those two shapes are read.
+   */
+  parseErrorBody?: HttpErrorBodyParser | undefined;
   /** Base URL every `path` is appended to, e.g. `https://api.au1.cliniko.com/v1`. Must be `https:` unless loopback. */
   baseUrl: string;
   /** Headers sent on every request, auth included. Never logged, never put on an error. */
@@ -110,8 +159,17 @@ export interface HttpRequest<T> {
   json?: unknown;
   /** Validates a 2xx body; failure throws {@link ResponseValidationError}. Without it `data` is the raw JSON or `undefined`. */
   schema?: z.ZodType<T> | undefined;
-  /** Sent as `Idempotency-Key`; makes a POST retryable. */
+  /** Sent as `Idempotency-Key`; makes a POST retryable (unless `retrySafe` says otherwise). */
   idempotencyKey?: string | undefined;
+  /**
+   * Whether the request may be sent again after a 5xx, a dropped connection or a timeout,
+   * whatever its method. `true` for a POST the backend de-duplicates by itself (a change-set
+   * or request id in the body): it is retried and no `Idempotency-Key` is sent. `false` for a
+   * request the backend would apply twice. Left out, the method decides: GET, PUT, PATCH and
+   * DELETE are retried, a POST only with `idempotencyKey`. A 429 is always waited out and
+   * resent, as the request was not processed.
+   */
+  retrySafe?: boolean | undefined;
   /** Extra headers for this request. */
   headers?: Record<string, string> | undefined;
   signal?: AbortSignal | undefined;
@@ -181,9 +239,23 @@ function assertMaxResponseBytes(value: number): number {
   throw new ConfigError('maxResponseBytes', 'maxResponseBytes must be a positive whole number of bytes');
 }
 
+/** A letter, then up to 31 letters, digits, `-` or `_`: short and plain enough for any error or log line. */
+const API_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,31}$/;
+
+function assertApiName(api: unknown): ApiName {
+  if (typeof api === 'string' && API_NAME.test(api)) return api;
+  throw new ConfigError('api', "api must be a short plain name such as 'tradify' or 'my-backend': a letter, then up to 31 letters, digits, '-' or '_'");
+}
+
+function assertErrorBodyParser(parser: unknown): HttpErrorBodyParser | undefined {
+  if (parser === undefined || typeof parser === 'function') return parser as HttpErrorBodyParser | undefined;
+  throw new ConfigError('parseErrorBody', 'parseErrorBody must be a function (body, status) => details');
+}
+
 const HTTP_CLIENT_OPTION_SHAPE = {
   ...TRANSPORT_OPTION_SHAPE,
   api: true,
+  parseErrorBody: true,
   baseUrl: true,
   headers: true,
   limiterKey: true,
@@ -206,11 +278,13 @@ export class HttpClient {
   readonly #retry: RetryOptions;
   readonly #backoff: FullJitterBackoff;
   readonly #maxResponseBytes: number;
+  readonly #parseErrorBody: HttpErrorBodyParser | undefined;
 
-  /** @throws {@link index!ConfigError} for a bad base URL or rate, or an unknown option. */
+  /** @throws {@link index!ConfigError} for a bad API name, base URL or rate, or an unknown option. */
   constructor(options: HttpClientOptions) {
     rejectUnknownOptions(options, HTTP_CLIENT_OPTION_SHAPE, { owner: 'HttpClient' });
-    this.#api = options.api;
+    this.#api = assertApiName(options.api);
+    this.#parseErrorBody = assertErrorBodyParser(options.parseErrorBody);
     this.#base = assertSafeBaseUrl(options.baseUrl);
     if (!(options.requestsPerMinute > 0) || !Number.isFinite(options.requestsPerMinute)) {
       throw new ConfigError('requestsPerMinute', 'requestsPerMinute must be a positive finite number');
@@ -239,8 +313,8 @@ export class HttpClient {
   /**
    * Send one request through the pacer and the retry layer.
    *
-   * 5xx, dropped connections and timeouts are retried (GET, PATCH, PUT, DELETE, keyed POST)
-   * with full-jitter backoff; a 429 pauses the shared limiter until the API's reset and is
+   * 5xx, dropped connections and timeouts are retried (GET, PATCH, PUT, DELETE, keyed POST,
+   * or as the request's `retrySafe` says) with full-jitter backoff; a 429 pauses the shared limiter until the API's reset and is
    * retried without using the 5xx budget. See `worstCaseRequestMs` for the bound.
    *
    * Redirects are handled here, never by `fetch`: one to another origin is never followed
@@ -257,7 +331,7 @@ export class HttpClient {
   async request<T = unknown>(req: HttpRequest<T>): Promise<HttpResponse<T>> {
     const target = { url: this.#urlFor(req), redirects: 0 };
     const where: RequestDescription = { api: this.#api, method: req.method, path: target.url.pathname, queryKeys: queryKeysOf(target.url) };
-    const retryable = isRetryableMethod(req.method, req.idempotencyKey !== undefined);
+    const retryable = isRetryableMethod(req.method, req.idempotencyKey !== undefined, req.retrySafe);
     let rateLimits = 0;
     return retryLoop(() => this.#tryOnce(target, req, where), {
       clock: this.#clock,
@@ -406,7 +480,8 @@ export class HttpClient {
     const { response, text } = attempt;
     const parsed = parseJsonBody(response, text);
     // ApiError.from keeps the body's text only through its allow-list (codes, field names, known messages).
-    const body = parsed.kind === 'json' ? parsed.value : undefined;
+    const json = parsed.kind === 'json' ? parsed.value : undefined;
+    const body = this.#parseErrorBody ? contractErrorBody(this.#parseErrorBody, json, response.status) : json;
     return ApiError.from(
       { ...where, status: response.status, requestId: response.headers.get('x-request-id') ?? undefined, apiMessage: apiMessageOf(body) },
       body,
@@ -473,6 +548,25 @@ async function readAtMost(body: ReadableStream<Uint8Array>, max: number): Promis
   }
 }
 
+/**
+ * A parser hook's details, put in the Tradify contract's error shape so that `ApiError.from`
+ * reads them through the same allow-list. A hook that throws or returns nothing gives no details.
+ */
+function contractErrorBody(parse: HttpErrorBodyParser, body: unknown, status: number): unknown {
+  let details: HttpErrorDetails | undefined;
+  try {
+    details = parse(body, status);
+  } catch {
+    return undefined;
+  }
+  if (typeof details !== 'object' || details === null) return undefined;
+  const conflict = [
+    ...(details.existingId === undefined ? [] : [{ existingId: details.existingId }]),
+    ...(details.reason === undefined ? [] : [{ issue: details.reason }]),
+  ];
+  return { message: details.message, errors: details.errors, error: { code: details.code, details: conflict } };
+}
+
 function apiMessageOf(body: unknown): string | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
   const b = body as { message?: unknown; error?: { message?: unknown } };
@@ -485,9 +579,12 @@ export function zodIssues(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKe
 }
 
 /**
- * Make the paced, retrying HTTP client used by `ClinikoClient` and `HttpTradifyClient`.
+ * Make the paced, retrying HTTP client used by `ClinikoClient` and `HttpTradifyClient`, and by
+ * any `TradifyPort` adapter of your own: give it your API's name, and a `parseErrorBody` hook
+ * when its error bodies have their own shape.
  *
- * @throws {@link index!ConfigError} for a non-`https:` non-loopback base URL or a bad rate.
+ * @throws {@link index!ConfigError} for a bad API name, a non-`https:` non-loopback base URL, a bad
+ *   rate or an unknown option.
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   return new HttpClient(options);

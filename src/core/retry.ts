@@ -92,9 +92,12 @@ export function backoffDelayMs(retryIndex: number, options: Pick<RetryOptions, '
 
 /**
  * Whether a request may be sent twice: GET, HEAD, PUT, PATCH, DELETE, and a POST only when it
- * carries an `Idempotency-Key`.
+ * carries an `Idempotency-Key`. A request's own `retrySafe` flag, when given, decides instead:
+ * `true` for a POST the backend de-duplicates by itself (a change-set id in its body, say),
+ * `false` for a request the backend would apply twice whatever its method.
  */
-export function isRetryableMethod(method: string, hasIdempotencyKey: boolean): boolean {
+export function isRetryableMethod(method: string, hasIdempotencyKey: boolean, retrySafe?: boolean): boolean {
+  if (retrySafe !== undefined) return retrySafe;
   const m = method.toUpperCase();
   return m === 'POST' ? hasIdempotencyKey : ['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].includes(m);
 }
