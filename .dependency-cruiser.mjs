@@ -59,12 +59,13 @@ export default {
     ),
     {
       name: 'mapping-only-types-from-clients',
-      comment: 'From cliniko and tradify, mapping takes types (import type) and the schemas, never client code.',
+      comment:
+        "From cliniko and tradify, mapping takes types (import type), the schemas and the port's capability reading (all pure), never client code.",
       severity: 'error',
       from: { path: inLayers('mapping') },
       to: {
         path: inLayers('cliniko', 'tradify'),
-        pathNot: ['^src/cliniko/schemas/', '^src/tradify/schemas\\.ts$'],
+        pathNot: ['^src/cliniko/schemas/', '^src/tradify/schemas\\.ts$', '^src/tradify/capabilities\\.ts$'],
         dependencyTypesNot: ['type-only'],
       },
     },

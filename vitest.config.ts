@@ -8,9 +8,10 @@ export default defineConfig({
     alias: [
       { find: /^cliniko-tradify$/, replacement: src('index.ts') },
       { find: /^cliniko-tradify\/testing\/msw$/, replacement: src('testing/msw.ts') },
-      { find: /^cliniko-tradify\/http$/, replacement: src('core/http.ts') },
+      { find: /^cliniko-tradify\/http$/, replacement: src('core/http-index.ts') },
       { find: /^cliniko-tradify\/sqlite$/, replacement: src('stores/sqlite-index.ts') },
       { find: /^cliniko-tradify\/postgres$/, replacement: src('stores/postgres-index.ts') },
+      { find: /^cliniko-tradify\/email$/, replacement: src('alerts/email-index.ts') },
       { find: /^cliniko-tradify\/(.*)$/, replacement: src('$1/index.ts') },
     ],
   },

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 
 const zones = ['America/Los_Angeles', 'Pacific/Chatham'];
-const suites = ['test/core/dates.test.ts', 'test/mapping', 'test/worker/schedule.test.ts'];
+const suites = ['test/core/dates.test.ts', 'test/core/time-zone-library.test.ts', 'test/mapping', 'test/worker/schedule.test.ts'];
 
 for (const tz of zones) {
   console.log(`\n=== TZ=${tz}`);

@@ -1,12 +1,21 @@
 /**
  * cliniko-tradify: keep Tradify in step with Cliniko.
  *
+ * This entry holds what an integrator needs: the two clients, the engine, the memory store, the
+ * alerters, the scheduler, the reconciliation report, the error classes with their guards, and
+ * the types those use. Other audiences have their own entry points: `cliniko-tradify/mapping`
+ * (the pure mapping functions, for custom rules and their tests), `cliniko-tradify/cliniko`
+ * (Cliniko's record schemas and link helpers), `cliniko-tradify/http` (the paced, retrying HTTP
+ * client, for authors of a `TradifyPort` adapter), `cliniko-tradify/sqlite`,
+ * `cliniko-tradify/postgres`, `cliniko-tradify/worker`, `cliniko-tradify/testing` and
+ * `cliniko-tradify/testing/msw`.
+ *
  * @packageDocumentation
  */
 
 export { VERSION } from './version.js';
 
-// --- core: errors -------------------------------------------------------------------------
+// --- errors and their guards --------------------------------------------------------------
 export {
   ClinikoTradifyError,
   ApiError,
@@ -28,6 +37,8 @@ export {
   LeaseHeldError,
   LeaseLostError,
   MismatchedResponseError,
+} from './core/errors.js';
+export {
   isClinikoTradifyError,
   isApiError,
   isAuthenticationError,
@@ -56,41 +67,20 @@ export type {
   MismatchedResponseInit,
 } from './core/errors.js';
 
-// --- core: http, logger, clock ---
-export { createHttpClient, HttpClient, encodeQuery, assertSafeBaseUrl } from './core/http.js';
-export type { ApiName, HttpClientOptions, HttpTransportOptions, HttpRequest, HttpResponse, HttpStats } from './core/http.js';
-export type { HttpErrorBodyParser, HttpErrorDetails } from './core/http.js';
-export { RETRY_DEFAULTS, backoffDelayMs, isRetryableMethod, worstCaseRequestMs } from './core/retry.js';
-export type { RetryOptions } from './core/retry.js';
-export { RequestLimiter, sharedLimiter } from './core/pacing.js';
-export { systemClock } from './core/clock.js';
-export type { Clock } from './core/clock.js';
+// --- logging, time and transport settings shared by the clients -----------------------------
 export { defaultLogger, silentLogger } from './core/logger.js';
 export type { Logger, LogFields } from './core/logger.js';
-
-// --- core: decimal, dates ---
-export { Decimal, dec } from './core/decimal.js';
-export type { DecimalInput } from './core/decimal.js';
-export {
-  DEFAULT_TIME_ZONE,
-  toLocalDate,
-  addDays,
-  daysBetween,
-  isPlainDate,
-  isValidTimeZone,
-  monthKey,
-  financialYearOf,
-  basQuarterOf,
-  parseDuration,
-} from './core/dates.js';
+export type { Clock } from './core/clock.js';
+export type { HttpTransportOptions, HttpStats } from './core/http.js';
+export type { RetryOptions } from './core/retry.js';
+export { pinoLogger } from './core/pino.js';
+export type { PinoLike, PinoLogMethod } from './core/pino.js';
 export type { PlainDate, FinancialYear, BasQuarter } from './core/dates.js';
 
-// --- cliniko ---
+// --- the Cliniko client -------------------------------------------------------------------
 export { ClinikoClient } from './cliniko/client.js';
-export { CLINIKO_DEFAULTS } from './cliniko/options.js';
 export type { ClinikoClientOptions } from './cliniko/options.js';
-export { shardFromApiKey, clinikoBaseUrl, DEFAULT_CLINIKO_SHARD } from './cliniko/shard.js';
-export { CLINIKO_FILTER_FIELDS, compileFilters, toClinikoTimestamp } from './cliniko/filters.js';
+export type { ClinikoList } from './cliniko/listing.js';
 export type {
   ClinikoFilter,
   ClinikoFilterEndpoint,
@@ -100,8 +90,7 @@ export type {
   ClinikoBareOperators,
   ClinikoFilterValues,
 } from './cliniko/filters.js';
-export { linkedId, compareIds } from './cliniko/links.js';
-export { ClinikoList } from './cliniko/listing.js';
+export type { ReadablePage, UnreadableRow } from './cliniko/listing.js';
 export type { ChangesOptions, KeysetPage, KeysetPosition, RejectedRecord } from './cliniko/keyset.js';
 export type { RequestOptions, ListParams } from './cliniko/transport.js';
 export type { Patients, PatientListParams, PatientRetrieveOptions, PatientCreateParams, PatientUpdateParams } from './cliniko/patients.js';
@@ -112,28 +101,18 @@ export type { Practitioners, PractitionerListParams } from './cliniko/practition
 export type { Businesses, BusinessListParams } from './cliniko/businesses.js';
 export type { Taxes } from './cliniko/taxes.js';
 export type { Settings } from './cliniko/settings.js';
-export { clinikoPatientSchema } from './cliniko/schemas/patient.js';
 export type { ClinikoPatient } from './cliniko/schemas/patient.js';
-export { clinikoInvoiceSchema, CLINIKO_INVOICE_STATUS } from './cliniko/schemas/invoice.js';
 export type { ClinikoInvoice } from './cliniko/schemas/invoice.js';
-export { clinikoInvoiceItemSchema } from './cliniko/schemas/invoice-item.js';
 export type { ClinikoInvoiceItem } from './cliniko/schemas/invoice-item.js';
-export { clinikoUserSchema } from './cliniko/schemas/user.js';
 export type { ClinikoUser } from './cliniko/schemas/user.js';
-export { clinikoPractitionerSchema } from './cliniko/schemas/practitioner.js';
 export type { ClinikoPractitioner } from './cliniko/schemas/practitioner.js';
-export { clinikoBusinessSchema } from './cliniko/schemas/business.js';
 export type { ClinikoBusiness } from './cliniko/schemas/business.js';
-export { clinikoTaxSchema } from './cliniko/schemas/tax.js';
 export type { ClinikoTax } from './cliniko/schemas/tax.js';
-export { clinikoSettingsSchema } from './cliniko/schemas/settings.js';
 export type { ClinikoSettings } from './cliniko/schemas/settings.js';
-export { clinikoPhoneNumberSchema } from './cliniko/schemas/common.js';
 export type { ClinikoLinkRef, ClinikoPhoneNumber } from './cliniko/schemas/common.js';
 
-// --- tradify ---
+// --- the Tradify client and the port it implements ------------------------------------------
 export { HttpTradifyClient } from './tradify/http-client.js';
-export { TRADIFY_DEFAULTS } from './tradify/options.js';
 export type { HttpTradifyClientOptions, TradifyAuthStrategy } from './tradify/options.js';
 export type {
   TradifyPort,
@@ -172,39 +151,10 @@ export type {
   TradifyTaxRatesResource,
 } from './tradify/port.js';
 
-// --- mapping ---
-export {
-  resolveMappingConfig,
-  veto,
-  isVeto,
-  DEFAULT_STATUS_TABLE,
-  createMappingContext,
-  mapPatientToCustomer,
-  patientExternalReference,
-  mapInvoice,
-  invoiceExternalReference,
-  parseExternalReference,
-  liveItems,
-  checkTaxTable,
-  computeLineAmounts,
-  lineTaxRate,
-  mapInvoiceLines,
-  planInvoiceActions,
-  invoicePatch,
-  buildOwnerDirectory,
-  resolveOwner,
-  mapAddress,
-  normaliseState,
-  formatAddressLine,
-  mapEmails,
-  emailKey,
-  mapPhones,
-  cutToLength,
-  hasBlockingFinding,
-} from './mapping/index.js';
+// --- the mapping settings of the engine (the mapping functions: cliniko-tradify/mapping) ----
+export { veto } from './mapping/config.js';
 export type {
   MappingConfig,
-  ResolvedMappingConfig,
   MappingVeto,
   CustomerCallback,
   InvoiceCallback,
@@ -214,46 +164,25 @@ export type {
   TaxTableEntry,
   ApprovalPolicy,
   RoundingPolicy,
-  MappingContext,
-  MappingContextInit,
-  CustomerMapping,
-  AuditStamp,
-  InvoiceMapping,
-  InvoiceMappingInput,
-  InvoiceAction,
-  InvoiceLinkInfo,
-  PlannableMapping,
-  PlannedInvoiceId,
-  ReviewReason,
-  SkipReason,
-  StatusPlan,
-  StatusPlanInput,
-  ResolvedTaxTable,
-  TaxRateChoice,
-  MappedLines,
-  MappedLine,
-  LineAmounts,
-  OwnerDirectory,
-  OwnerResolution,
-  Finding,
-  FindingCode,
-  FindingSeverity,
-  CustomerMappingBase,
-  InvoiceMappingBase,
-  AddressFields,
-  MappedAddress,
-  NormalisedState,
-  RateSource,
-  LineRate,
-  TaxRateProblem,
-  LineEncoding,
-  InvoiceLinesInput,
-  CutText,
-  MappedEmails,
-  MappedPhones,
-} from './mapping/index.js';
+} from './mapping/config.js';
+export type { MappingContext } from './mapping/context.js';
 
-// --- sync ports and stores ---
+// --- the engine ---------------------------------------------------------------------------
+export { SyncEngine } from './sync/engine.js';
+export type { EngineCallOptions } from './sync/engine.js';
+export type { SyncEngineOptions } from './sync/engine-options.js';
+export type { SyncEventMap, SyncEventName, SyncEventListener, SyncStream } from './sync/events.js';
+export type { SyncSummary, StreamCursorView, PendingWork } from './sync/summary.js';
+export type { SyncPlan, PlannedItem, ApplyResult } from './sync/plan.js';
+export type { DeadLetterApi, ReplayOptions, ReplayResult } from './sync/dead-letters.js';
+export type { ReviewApi, ReviewResolution } from './sync/reviews.js';
+export type { AuditApi } from './sync/audit.js';
+export type { SyncEstimate } from './sync/estimate.js';
+export type { Eta } from './sync/eta.js';
+export { ExponentialBackoffRetryPolicy } from './sync/retry-policy.js';
+export type { ExponentialBackoffRetryPolicyOptions } from './sync/retry-policy.js';
+
+// --- the ports: state store, retry policy, alerter ------------------------------------------
 export { createLeaseOwner } from './sync/ports.js';
 export type {
   StateStore,
@@ -302,33 +231,27 @@ export type {
   AlertSeverity,
   Alerter,
 } from './sync/ports.js';
-export { ExponentialBackoffRetryPolicy } from './sync/retry-policy.js';
-export type { ExponentialBackoffRetryPolicyOptions } from './sync/retry-policy.js';
+
+// --- the memory store (SQLite: cliniko-tradify/sqlite; PostgreSQL: cliniko-tradify/postgres) -
 export { MemoryStateStore } from './stores/memory.js';
 export type { MemoryStateStoreOptions } from './stores/memory.js';
 
-// --- sync engine --------------------------------------------------------------------------
-export { SyncEngine } from './sync/engine.js';
-export type { EngineCallOptions } from './sync/engine.js';
-export { ENGINE_DEFAULTS } from './sync/engine-options.js';
-export type { SyncEngineOptions, ResolvedEngineOptions } from './sync/engine-options.js';
-export type { SyncEventMap, SyncEventName, SyncEventListener, SyncStream } from './sync/events.js';
-export type { SyncSummary, StreamCursorView, PendingWork } from './sync/summary.js';
-export type { SyncPlan, PlannedItem, ApplyResult } from './sync/plan.js';
-export type { DeadLetterApi, ReplayOptions, ReplayResult } from './sync/dead-letters.js';
-export type { ReviewApi, ReviewResolution } from './sync/reviews.js';
-export type { AuditApi } from './sync/audit.js';
-export { estimateEta } from './sync/eta.js';
-export type { Eta, EtaInput } from './sync/eta.js';
-export type { SyncEstimate } from './sync/estimate.js';
-export { idempotencyKey } from './sync/idempotency.js';
-export type { IdempotencyKeyParts } from './sync/idempotency.js';
+// --- alerters -----------------------------------------------------------------------------
+export { ConsoleAlerter, CallbackAlerter, WebhookAlerter, DedupingAlerter } from './alerts/index.js';
+export type {
+  ConsoleAlerterOptions,
+  AlertCallback,
+  CallbackAlerterOptions,
+  WebhookAlerterOptions,
+  DedupingAlerterOptions,
+  AlertSendResult,
+} from './alerts/index.js';
 
-// --- alerts -------------------------------------------------------------------------------
-export { ConsoleAlerter, CallbackAlerter, WebhookAlerter, DedupingAlerter, aggregateAlerts, alertFingerprint, MAX_ALERT_RECORD_IDS } from './alerts/index.js';
-export type { ConsoleAlerterOptions, AlertCallback, CallbackAlerterOptions, WebhookAlerterOptions, DedupingAlerterOptions, AlertSendResult } from './alerts/index.js';
-// reconciliation reports and the scheduler
-export { ReconciliationReport, writeReportFiles, FINDING_KINDS } from './sync/report/index.js';
+export { AlertRouter, ALERT_KINDS, ALERT_SEVERITIES } from './alerts/index.js';
+export type { RetryUndeliveredOptions, AlertRoute, AlertRouterOptions, AlertDestinations, ResolvedAlertRoute } from './alerts/index.js';
+
+// --- reconciliation and its report --------------------------------------------------------
+export { ReconciliationReport, writeReportFiles, KNOWN_REASONS } from './sync/report/index.js';
 export type {
   ReportFormat,
   WriteReportFilesOptions,
@@ -343,7 +266,15 @@ export type {
   RepairSummary,
   ReconciliationSummary,
   ReconciliationReportData,
+  ReconciliationReportInput,
+  Discrepancy,
+  KnownItem,
+  KnownReason,
+  KnownSummary,
+  KnownSummaryRow,
 } from './sync/report/index.js';
 export type { ReconcileOptions } from './sync/reconcile/index.js';
+
+// --- the scheduler ------------------------------------------------------------------------
 export { createScheduler } from './sync/scheduler.js';
 export type { Scheduler, SchedulerOptions, SchedulableEngine, ScheduledJob, TickOutcome } from './sync/scheduler.js';

@@ -38,20 +38,27 @@ describe('the HTML reconciliation report in real headless Chromium', () => {
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(pathToFileURL(path!).href);
 
-    await expect(page.locator('#total-findings').textContent()).resolves.toBe('5');
-    expect(await page.locator('#counts tbody tr').count()).toBe(7);
+    await expect(page.locator('#headline').textContent()).resolves.toBe('5 records need action');
+    expect(await page.locator('#discrepancy-list li').count()).toBe(5);
+    expect(await page.locator('#known-summary tbody tr').count()).toBe(2);
+    await expect(page.locator('#total-findings').textContent()).resolves.toBe('6');
+    expect(await page.locator('#counts tbody tr').count()).toBe(8);
     expect(await page.locator('#money-issue-month tbody tr').count()).toBe(2);
-    expect(await page.locator('#findings tbody tr:visible').count()).toBe(5);
+    expect(await page.locator('#findings tbody tr:visible').count()).toBe(6);
     expect(await page.locator('#findings-chart rect[data-kind]').count()).toBeGreaterThan(0);
 
     await page.selectOption('#kind-filter', 'field-mismatch');
-    expect(await page.locator('#findings tbody tr:visible').count()).toBe(2);
-    await expect(page.locator('#visible-count').textContent()).resolves.toBe('2');
+    expect(await page.locator('#findings tbody tr:visible').count()).toBe(3);
+    await expect(page.locator('#visible-count').textContent()).resolves.toBe('3');
     const kinds = await page.locator('#findings tbody tr:visible td:first-child').allTextContents();
-    expect(kinds).toEqual(['field-mismatch', 'field-mismatch']);
+    expect(kinds).toEqual(['field-mismatch', 'field-mismatch', 'field-mismatch']);
 
     await page.selectOption('#kind-filter', 'all');
-    expect(await page.locator('#findings tbody tr:visible').count()).toBe(5);
+    expect(await page.locator('#findings tbody tr:visible').count()).toBe(6);
+    // each discrepancy links to its detail on the page
+    await page.click('#discrepancy-list li:nth-child(2) a');
+    expect(new URL(page.url()).hash).toBe('#invoice-1390730000000000001');
+    await expect(page.locator('#invoice-1390730000000000001 h3').textContent()).resolves.toBe('Invoice 1390730000000000001 (Tradify inv_7)');
     // escaped data stays text: no element was injected
     expect(await page.locator('#findings b').count()).toBe(0);
     expect(await page.locator('script').count()).toBe(1);

@@ -10,10 +10,11 @@ import type { Clock } from '../core/clock.js';
 import { defaultLogger, silentLogger } from '../core/logger.js';
 import type { Logger } from '../core/logger.js';
 import { rejectUnknownOptions, type OptionShape } from '../core/options.js';
-import { sha256 } from '../sync/hash.js';
+import { sha256 } from '../core/hash.js';
 import type { Alert, AlertDelivery, AlertIncident, AlertSeverity, Alerter, StateStore } from '../sync/ports.js';
 import { ALERT_DELIVERY, deliveryHooks, destinationOf, failureCode } from './delivery.js';
 import type { AlertDeliveryHooks } from './delivery.js';
+import { routesOf } from './routing.js';
 
 /** The most record ids an aggregated alert keeps. */
 export const MAX_ALERT_RECORD_IDS = 50;
@@ -97,7 +98,7 @@ export interface AlertSendResult {
   errorCode?: string | undefined;
 }
 
-/** The most undelivered alerts one `retryUndelivered` call re-sends (the rest wait for the next). */
+/** The most undelivered alerts one `retryUndelivered` call re-sends per destination (the rest wait for the next). */
 const MAX_RETRIES_PER_CALL = 20;
 
 interface Attempt {
@@ -106,14 +107,45 @@ interface Attempt {
   error?: unknown;
 }
 
+/** One place alerts go: a plain alerter, or one route of an {@link AlertRouter}. */
+interface Destination {
+  readonly name: string;
+  readonly hooks: AlertDeliveryHooks;
+  readonly logger: Logger;
+  takes(alert: Alert): boolean;
+}
+
+function destinationsOf(alerter: Alerter, logger: Logger | undefined): Destination[] {
+  const routes = routesOf(alerter);
+  const of = (name: string, target: Alerter, takes: (alert: Alert) => boolean): Destination => {
+    const hooks = deliveryHooks(target);
+    return { name, hooks, logger: hooks.logger ?? logger ?? defaultLogger, takes };
+  };
+  if (routes) return routes.map((route) => of(route.name, route.alerter, route.takes));
+  return [of(destinationOf(alerter), alerter, () => true)];
+}
+
 /**
  * The incident's delivery state per destination. An incident written before delivery state was
  * kept has none: if it was alerted, it counts as delivered everywhere.
  */
-function deliveriesOf(incident: AlertIncident, destination: string): Record<string, AlertDelivery> {
+function deliveriesOf(incident: AlertIncident, destinations: readonly Destination[]): Record<string, AlertDelivery> {
   if (incident.deliveries) return incident.deliveries;
-  if (incident.lastAlertedAt === undefined) return {};
-  return { [destination]: { status: 'delivered', failures: 0, lastAttemptAt: incident.lastAlertedAt, deliveredAt: incident.lastAlertedAt, errorCode: undefined } };
+  const at = incident.lastAlertedAt;
+  if (at === undefined) return {};
+  return Object.fromEntries(destinations.map((d) => [d.name, { status: 'delivered', failures: 0, lastAttemptAt: at, deliveredAt: at, errorCode: undefined } satisfies AlertDelivery]));
+}
+
+/** One result standing for several: the first failure, else the first delivery, else suppressed. */
+function overall(results: readonly AlertSendResult[], fallback: string): AlertSendResult {
+  return results.find((r) => r.status === 'failed') ?? results.find((r) => r.status === 'delivered') ?? results[0] ?? { status: 'suppressed', destination: fallback };
+}
+
+/** Options of {@link DedupingAlerter.retryUndelivered}. */
+export interface RetryUndeliveredOptions {
+  signal?: AbortSignal | undefined;
+  /** Destinations not to try now (e.g. those that just failed: they are still down). */
+  except?: Iterable<string> | undefined;
 }
 
 const DEDUPING_ALERTER_SHAPE = { alerter: true, store: true, clock: true, renotifyAfterMs: true, logger: true } as const satisfies OptionShape<DedupingAlerterOptions>;
@@ -127,68 +159,92 @@ const DEDUPING_ALERTER_SHAPE = { alerter: true, store: true, clock: true, renoti
  * end of a run with the fingerprints still present, so a problem that went away and comes back
  * alerts again.
  *
+ * Wrapping an {@link AlertRouter}, each route is a destination of its own: an alert goes to the
+ * routes that take it, its delivery is recorded per route, and only the routes where it failed
+ * are tried again.
+ *
  * @example
  * ```ts
  * const alerter = new DedupingAlerter({ alerter: new WebhookAlerter({ url }), store });
  * ```
- * @throws ConfigError at construction when the alerter's `name` is not a plain name.
+ * @throws ConfigError at construction when an alerter's `name` is not a plain name.
  */
 export class DedupingAlerter implements Alerter {
-  /** The wrapped alerter's name: the destination whose delivery state this keeps. */
+  /** The wrapped alerter's name (a router's own name when it wraps an {@link AlertRouter}). */
   readonly name: string;
-  readonly #hooks: AlertDeliveryHooks;
+  readonly #destinations: readonly Destination[];
   readonly #store: Pick<StateStore, 'incidents'>;
   readonly #clock: Pick<Clock, 'now'>;
   readonly #renotifyAfterMs: number | undefined;
-  readonly #logger: Logger;
 
   /** @throws ConfigError for an unknown option, naming the nearest valid one. */
   constructor(options: DedupingAlerterOptions) {
     rejectUnknownOptions(options, DEDUPING_ALERTER_SHAPE, { owner: 'DedupingAlerter' });
     this.name = destinationOf(options.alerter);
-    this.#hooks = deliveryHooks(options.alerter);
+    this.#destinations = destinationsOf(options.alerter, options.logger);
     this.#store = options.store;
     this.#clock = options.clock ?? systemClock;
     this.#renotifyAfterMs = options.renotifyAfterMs;
-    this.#logger = this.#hooks.logger ?? options.logger ?? defaultLogger;
+  }
+
+  /** The names of the destinations whose delivery state this keeps. */
+  get destinations(): string[] {
+    return this.#destinations.map((d) => d.name);
   }
 
   /**
-   * Sends the alert unless its incident is open and already delivered here; records the
+   * Sends the alert wherever its incident is not open and already delivered; records the
    * sighting and the delivery.
    *
    * @throws the alerter's error when delivery failed and the alerter throws on failure (a
    *   custom alerter, or `throwOnFailure: true`); the failure is recorded first.
    */
   async notify(alert: Alert, options: { signal?: AbortSignal | undefined } = {}): Promise<void> {
-    const { result, error } = await this.#send(alert, options.signal);
-    if (result.status === 'failed' && this.#hooks.throwOnFailure) throw error;
+    const attempts = await this.#send(alert, options.signal);
+    const thrown = attempts.find((a) => a.result.status === 'failed' && this.#destination(a.result.destination)?.hooks.throwOnFailure);
+    if (thrown) throw thrown.error;
   }
 
   /**
    * {@link DedupingAlerter.notify} that reports a failed delivery in its result instead of
-   * throwing it. Throws only when the store fails or `signal` fires.
+   * throwing it: with several destinations, the first failure, else the first delivery, else
+   * `'suppressed'`. Throws only when the store fails or `signal` fires.
    */
   async send(alert: Alert, options: { signal?: AbortSignal | undefined } = {}): Promise<AlertSendResult> {
-    return (await this.#send(alert, options.signal)).result;
+    return overall(await this.sendEach(alert, options), this.name);
+  }
+
+  /** {@link DedupingAlerter.send} with one result per destination that takes the alert. */
+  async sendEach(alert: Alert, options: { signal?: AbortSignal | undefined } = {}): Promise<AlertSendResult[]> {
+    return (await this.#send(alert, options.signal)).map((a) => a.result);
   }
 
   /**
-   * Sends again, oldest incident first, the account's alerts whose delivery here failed (at most
-   * 20 a call), whether their incident is still open or since resolved.
-   * Stops at the first failure (the destination is still down); that one is not logged again.
+   * Sends again, oldest incident first, the account's alerts whose delivery failed (at most 20
+   * a call per destination), whether their incident is still open or since resolved. A
+   * destination is not tried again in the same call after a failure (it is still down); that
+   * failure is not logged again.
    */
-  async retryUndelivered(accountId: string, options: { signal?: AbortSignal | undefined } = {}): Promise<AlertSendResult[]> {
-    const undelivered = await this.#store.incidents.list(accountId, { undelivered: true }, options);
-    const due = undelivered.filter((i) => i.alert !== undefined && i.deliveries?.[this.name]?.status === 'failed');
+  async retryUndelivered(accountId: string, options: RetryUndeliveredOptions = {}): Promise<AlertSendResult[]> {
+    const down = new Set(options.except ?? []);
+    const tried = new Map<string, number>();
     const results: AlertSendResult[] = [];
-    for (const incident of due.slice(0, MAX_RETRIES_PER_CALL)) {
-      const attempt = await this.#attempt(incident.alert!, incident.deliveries?.[this.name], options.signal);
-      const delivered = attempt.result.status === 'delivered';
-      const deliveries = { ...incident.deliveries, [this.name]: attempt.delivery };
-      await this.#store.incidents.put(accountId, { ...incident, lastAlertedAt: delivered ? attempt.delivery.deliveredAt : incident.lastAlertedAt, deliveries }, options);
-      results.push(attempt.result);
-      if (!delivered) break;
+    for (const incident of await this.#store.incidents.list(accountId, { undelivered: true }, { signal: options.signal })) {
+      const alert = incident.alert;
+      if (alert === undefined) continue;
+      const due = this.#destinations.filter((d) => !down.has(d.name) && (tried.get(d.name) ?? 0) < MAX_RETRIES_PER_CALL && incident.deliveries?.[d.name]?.status === 'failed' && d.takes(alert));
+      if (due.length === 0) continue;
+      const deliveries = { ...incident.deliveries };
+      let lastAlertedAt = incident.lastAlertedAt;
+      for (const destination of due) {
+        tried.set(destination.name, (tried.get(destination.name) ?? 0) + 1);
+        const attempt = await this.#attempt(destination, alert, deliveries[destination.name], options.signal);
+        deliveries[destination.name] = attempt.delivery;
+        results.push(attempt.result);
+        if (attempt.result.status === 'delivered') lastAlertedAt = attempt.delivery.deliveredAt;
+        else down.add(destination.name);
+      }
+      await this.#store.incidents.put(accountId, { ...incident, lastAlertedAt, deliveries }, { signal: options.signal });
     }
     return results;
   }
@@ -199,35 +255,45 @@ export class DedupingAlerter implements Alerter {
    */
   [ALERT_DELIVERY](): AlertDeliveryHooks {
     const deliver = async (alert: Alert, options: { signal?: AbortSignal | undefined }): Promise<void> => {
-      const { result, error } = await this.#send(alert, options.signal);
-      if (result.status === 'failed') throw error;
+      const failed = (await this.#send(alert, options.signal)).find((a) => a.result.status === 'failed');
+      if (failed) throw failed.error;
     };
-    return { deliver, logger: silentLogger, throwOnFailure: this.#hooks.throwOnFailure };
+    return { deliver, logger: silentLogger, throwOnFailure: this.#destinations.some((d) => d.hooks.throwOnFailure) };
   }
 
-  async #send(alert: Alert, signal: AbortSignal | undefined): Promise<Attempt> {
+  #destination(name: string): Destination | undefined {
+    return this.#destinations.find((d) => d.name === name);
+  }
+
+  /** One read of the incident, a delivery to each destination that is due, one write. */
+  async #send(alert: Alert, signal: AbortSignal | undefined): Promise<Attempt[]> {
     const now = this.#clock.now();
     const existing = await this.#store.incidents.get(alert.accountId, alert.fingerprint, { signal });
     const open = existing?.state === 'open' ? existing : undefined;
-    const deliveries = open ? deliveriesOf(open, this.name) : {};
-    const previous = deliveries[this.name];
-    const attempt = this.#isDue(previous, now) ? await this.#attempt(alert, previous, signal) : this.#suppressed(previous!);
+    const deliveries = open ? { ...deliveriesOf(open, this.#destinations) } : {};
+    const attempts: Attempt[] = [];
+    for (const destination of this.#destinations.filter((d) => d.takes(alert))) {
+      const previous = deliveries[destination.name];
+      const attempt = this.#isDue(previous, now) ? await this.#attempt(destination, alert, previous, signal) : this.#suppressed(destination, previous!);
+      deliveries[destination.name] = attempt.delivery;
+      attempts.push(attempt);
+    }
     const incident: AlertIncident = {
       fingerprint: alert.fingerprint,
       firstSeenAt: open?.firstSeenAt ?? now,
       lastSeenAt: now,
-      lastAlertedAt: attempt.result.status === 'delivered' ? now : open?.lastAlertedAt,
+      lastAlertedAt: attempts.some((a) => a.result.status === 'delivered') ? now : open?.lastAlertedAt,
       count: (open?.count ?? 0) + 1,
       state: 'open',
       alert,
-      deliveries: { ...deliveries, [this.name]: attempt.delivery },
+      deliveries,
     };
     await this.#store.incidents.put(alert.accountId, incident, { signal });
-    return attempt;
+    return attempts;
   }
 
-  #suppressed(delivered: AlertDelivery): Attempt {
-    return { result: { status: 'suppressed', destination: this.name }, delivery: delivered };
+  #suppressed(destination: Destination, delivered: AlertDelivery): Attempt {
+    return { result: { status: 'suppressed', destination: destination.name }, delivery: delivered };
   }
 
   #isDue(previous: AlertDelivery | undefined, now: number): boolean {
@@ -235,25 +301,25 @@ export class DedupingAlerter implements Alerter {
     return this.#renotifyAfterMs !== undefined && now - previous.deliveredAt >= this.#renotifyAfterMs;
   }
 
-  /** One delivery. A failure is logged only when the previous attempt here had not failed. */
-  async #attempt(alert: Alert, previous: AlertDelivery | undefined, signal: AbortSignal | undefined): Promise<Attempt> {
+  /** One delivery. A failure is logged only when the previous attempt there had not failed. */
+  async #attempt(destination: Destination, alert: Alert, previous: AlertDelivery | undefined, signal: AbortSignal | undefined): Promise<Attempt> {
     try {
-      await this.#hooks.deliver(alert, { signal });
+      await destination.hooks.deliver(alert, { signal });
     } catch (error) {
       if (signal?.aborted) throw error;
-      return this.#failure(alert, previous, error);
+      return this.#failure(destination, alert, previous, error);
     }
     const at = this.#clock.now();
-    return { result: { status: 'delivered', destination: this.name }, delivery: { status: 'delivered', failures: 0, lastAttemptAt: at, deliveredAt: at, errorCode: undefined } };
+    return { result: { status: 'delivered', destination: destination.name }, delivery: { status: 'delivered', failures: 0, lastAttemptAt: at, deliveredAt: at, errorCode: undefined } };
   }
 
-  #failure(alert: Alert, previous: AlertDelivery | undefined, error: unknown): Attempt {
+  #failure(destination: Destination, alert: Alert, previous: AlertDelivery | undefined, error: unknown): Attempt {
     const errorCode = failureCode(error);
     if (previous?.status !== 'failed') {
-      this.#logger.error('alert not delivered; it is sent again on the next run', { accountId: alert.accountId, kind: alert.kind, fingerprint: alert.fingerprint, destination: this.name, code: errorCode });
+      destination.logger.error('alert not delivered; it is sent again on the next run', { accountId: alert.accountId, kind: alert.kind, fingerprint: alert.fingerprint, destination: destination.name, code: errorCode });
     }
     const delivery: AlertDelivery = { status: 'failed', failures: (previous?.status === 'failed' ? previous.failures : 0) + 1, lastAttemptAt: this.#clock.now(), deliveredAt: previous?.deliveredAt, errorCode };
-    return { result: { status: 'failed', destination: this.name, errorCode }, delivery, error };
+    return { result: { status: 'failed', destination: destination.name, errorCode }, delivery, error };
   }
 
   /**

@@ -8,6 +8,7 @@
  * @module
  */
 import { ConfigError, isClinikoTradifyError } from '../core/errors.js';
+import type { ErrorCode } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Alert, Alerter } from '../sync/ports.js';
 
@@ -25,7 +26,7 @@ export interface AlertDeliveryHooks {
 }
 
 /** A built-in alerter. */
-export interface DeliveringAlerter extends Alerter {
+interface DeliveringAlerter extends Alerter {
   [ALERT_DELIVERY](): AlertDeliveryHooks;
 }
 
@@ -39,7 +40,7 @@ export function deliveryHooks(alerter: Alerter): AlertDeliveryHooks {
 const NAME = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** The destination name of a custom alerter that names none. */
-export const DEFAULT_DESTINATION = 'custom';
+const DEFAULT_DESTINATION = 'custom';
 
 /**
  * An alerter's `name` option, checked: it keys stored delivery state, so it must be short and
@@ -68,4 +69,18 @@ export function destinationOf(alerter: Alerter): string {
 export function failureCode(error: unknown): string {
   if (isClinikoTradifyError(error)) return error.code;
   return error instanceof Error ? error.name : 'unknown';
+}
+
+/** Why one delivery attempt of a built-in alerter did not get through (never a URL, a password or a server's text). */
+export class AttemptFailure extends Error {
+  readonly code: ErrorCode;
+  readonly detail: string;
+  /** Whether another attempt may get through (a timeout, a lost connection, a 5xx or an SMTP 4xx). */
+  readonly retryable: boolean;
+  constructor(code: ErrorCode, detail: string, retryable: boolean) {
+    super(detail);
+    this.code = code;
+    this.detail = detail;
+    this.retryable = retryable;
+  }
 }

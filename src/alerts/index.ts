@@ -1,5 +1,6 @@
 /**
- * Alerters: console (the default), a callback, a webhook; aggregation and cross-run dedupe.
+ * Alerters: console (the default), a callback, a webhook; routing to several; aggregation and
+ * cross-run dedupe. The email alerter is in `cliniko-tradify/email`.
  *
  * @module
  */
@@ -9,6 +10,8 @@ export { CallbackAlerter } from './callback.js';
 export type { AlertCallback, CallbackAlerterOptions } from './callback.js';
 export { WebhookAlerter, slackBody, jsonBody } from './webhook.js';
 export type { WebhookAlerterOptions } from './webhook.js';
-export { DedupingAlerter, aggregateAlerts, alertFingerprint, MAX_ALERT_RECORD_IDS } from './dedupe.js';
-export type { AlertSendResult, DedupingAlerterOptions } from './dedupe.js';
+export { DedupingAlerter } from './dedupe.js';
+export type { AlertSendResult, DedupingAlerterOptions, RetryUndeliveredOptions } from './dedupe.js';
+export { AlertRouter, ALERT_KINDS, ALERT_SEVERITIES } from './routing.js';
+export type { AlertRoute, AlertRouterOptions, AlertDestinations, ResolvedAlertRoute } from './routing.js';
 export { alertLine } from './format.js';

@@ -8,13 +8,14 @@
 import { systemClock } from '../core/clock.js';
 import type { Clock } from '../core/clock.js';
 import { AbortError, ClinikoTradifyError, ConfigError, isClinikoTradifyError } from '../core/errors.js';
-import type { ErrorCode } from '../core/errors.js';
 import { defaultLogger } from '../core/logger.js';
 import type { Logger } from '../core/logger.js';
 import { isLoopbackHost } from '../core/redact.js';
 import { rejectUnknownOptions, type OptionShape } from '../core/options.js';
+import { FullJitterBackoff } from '../core/retry.js';
+import { retryLoop } from '../core/retry-loop.js';
 import type { Alert, Alerter } from '../sync/ports.js';
-import { ALERT_DELIVERY, destinationName } from './delivery.js';
+import { ALERT_DELIVERY, AttemptFailure, destinationName } from './delivery.js';
 import type { AlertDeliveryHooks } from './delivery.js';
 import { alertLine } from './format.js';
 
@@ -91,12 +92,6 @@ export function jsonBody(alert: Alert): { type: 'cliniko-tradify.alert'; alert: 
   return { type: 'cliniko-tradify.alert', alert };
 }
 
-/** The outcome of one attempt: `undefined` when delivered, else why not. */
-interface AttemptFailure {
-  code: ErrorCode;
-  detail: string;
-  retryable: boolean;
-}
 
 /**
  * POSTs alerts to a webhook.
@@ -114,13 +109,12 @@ export class WebhookAlerter implements Alerter {
   readonly #format: 'json' | 'slack';
   readonly #timeoutMs: number;
   readonly #retries: number;
-  readonly #retryDelayMs: number;
+  readonly #backoff: FullJitterBackoff;
   readonly #headers: Record<string, string>;
   readonly #fetch: typeof fetch;
   readonly #clock: Clock;
   readonly #logger: Logger | undefined;
   readonly #throw: boolean;
-  readonly #random: () => number;
 
   constructor(options: WebhookAlerterOptions) {
     rejectUnknownOptions(options, WEBHOOK_ALERTER_SHAPE, { owner: 'WebhookAlerter' });
@@ -128,13 +122,12 @@ export class WebhookAlerter implements Alerter {
     this.#format = options.format ?? 'json';
     this.#timeoutMs = options.timeoutMs ?? 10_000;
     this.#retries = Math.max(0, options.retries ?? 3);
-    this.#retryDelayMs = options.retryDelayMs ?? 500;
+    this.#backoff = new FullJitterBackoff({ baseDelayMs: options.retryDelayMs ?? 500, maxDelayMs: Number.POSITIVE_INFINITY }, options.random ?? Math.random);
     this.#headers = { ...options.headers };
     this.#fetch = options.fetch ?? globalThis.fetch;
     this.#clock = options.clock ?? systemClock;
     this.#logger = options.logger;
     this.#throw = options.throwOnFailure ?? false;
-    this.#random = options.random ?? Math.random;
     this.name = destinationName(options.name, 'webhook');
   }
 
@@ -157,40 +150,42 @@ export class WebhookAlerter implements Alerter {
   /** Every attempt, then a `ClinikoTradifyError` (message without the URL) when none got through. */
   async #deliver(alert: Alert, signal: AbortSignal | undefined): Promise<void> {
     const body = JSON.stringify(this.#format === 'slack' ? slackBody(alert) : jsonBody(alert));
-    let failure: AttemptFailure | undefined;
-    for (let attempt = 0; attempt <= this.#retries; attempt++) {
-      if (attempt > 0) await this.#clock.sleep(this.#backoff(attempt), signal);
-      failure = await this.#attempt(body, signal);
-      if (!failure || !failure.retryable) break;
+    try {
+      await retryLoop(() => this.#attempt(body, signal), {
+        clock: this.#clock,
+        signal,
+        next: ({ error, retriesUsed }) =>
+          error instanceof AttemptFailure && error.retryable && retriesUsed < this.#retries ? { retry: true, waitMs: this.#backoff.delayMs(retriesUsed) } : { retry: false },
+      });
+    } catch (error) {
+      if (!(error instanceof AttemptFailure)) throw error;
+      throw new ClinikoTradifyError(error.code, `Webhook alert delivery failed: ${error.detail} (after up to ${this.#retries + 1} attempts)`);
     }
-    if (failure) throw new ClinikoTradifyError(failure.code, `Webhook alert delivery failed: ${failure.detail} (after up to ${this.#retries + 1} attempts)`);
   }
 
-  #backoff(attempt: number): number {
-    return Math.floor(this.#random() * this.#retryDelayMs * 2 ** (attempt - 1));
-  }
-
-  async #attempt(body: string, signal: AbortSignal | undefined): Promise<AttemptFailure | undefined> {
+  /** One POST; a failure throws {@link AttemptFailure}. */
+  async #attempt(body: string, signal: AbortSignal | undefined): Promise<void> {
     if (signal?.aborted) throw new AbortError();
     const timeout = AbortSignal.timeout(this.#timeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    let response: Response;
     try {
-      const response = await this.#fetch(this.#url, {
+      response = await this.#fetch(this.#url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...this.#headers },
         body,
         signal: combined,
         redirect: 'error',
       });
-      await response.body?.cancel().catch(() => undefined);
-      if (response.ok) return undefined;
-      const retryable = response.status >= 500 || response.status === 429 || response.status === 408;
-      return { code: response.status >= 500 ? 'server_error' : 'api_error', detail: `HTTP ${response.status}`, retryable };
     } catch {
       if (signal?.aborted) throw new AbortError();
-      if (timeout.aborted) return { code: 'timeout', detail: `no answer within ${this.#timeoutMs} ms`, retryable: true };
-      return { code: 'connection_failed', detail: 'the webhook could not be reached', retryable: true };
+      if (timeout.aborted) throw new AttemptFailure('timeout', `no answer within ${this.#timeoutMs} ms`, true);
+      throw new AttemptFailure('connection_failed', 'the webhook could not be reached', true);
     }
+    await response.body?.cancel().catch(() => undefined);
+    if (response.ok) return;
+    const retryable = response.status >= 500 || response.status === 429 || response.status === 408;
+    throw new AttemptFailure(response.status >= 500 ? 'server_error' : 'api_error', `HTTP ${response.status}`, retryable);
   }
 
   /** @internal */

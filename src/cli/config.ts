@@ -14,7 +14,8 @@ import { DEFAULT_TIME_ZONE, isPlainDate, isValidTimeZone } from '../core/dates.j
 import type { Logger } from '../core/logger.js';
 import { rejectUnknownOptions, type OptionShape } from '../core/options.js';
 import { rejectUnknownMappingKeys, type MappingConfig } from '../mapping/config.js';
-import type { Alerter } from '../sync/ports.js';
+import type { AlertDestinations } from '../alerts/routing.js';
+import { ALERT_ENV, resolveAlertsConfig, type AlertsFileConfig, type CliAlertsConfig } from './alerts.js';
 
 /** Environment variables the CLI reads, with what each is for. */
 export const CLI_ENV = Object.freeze({
@@ -30,6 +31,7 @@ export const CLI_ENV = Object.freeze({
   CLINIKO_TRADIFY_ACCOUNT: "the account id in the state store (default 'default')",
   CLINIKO_TRADIFY_CONFIG: 'path of the config file (same as --config)',
   CLINIKO_TRADIFY_WEBHOOK_URL: 'post alerts to this webhook (a secret: environment only)',
+  ...ALERT_ENV,
 });
 
 /** The default SQLite state file, relative to the working directory. */
@@ -57,8 +59,18 @@ export interface CliFileConfig {
   reconcile?: { out?: string | undefined; formats?: string[] | undefined; since?: string | undefined; alertThreshold?: number | undefined } | undefined;
   /** Cron patterns of `cliniko-tradify schedule` (`null` disables one). */
   schedule?: { sync?: string | null | undefined; reconcile?: string | null | undefined } | undefined;
-  /** Your own alerter (`.js`/`.mjs` only). @defaultValue a `ConsoleAlerter` (or a webhook when `CLINIKO_TRADIFY_WEBHOOK_URL` is set) */
-  alerter?: Alerter | undefined;
+  /**
+   * Your own alerter, or a list of alerters and routes (`.js`/`.mjs` only); it replaces the
+   * `alerts` destinations. @defaultValue the `alerts` destinations
+   */
+  alerter?: AlertDestinations | undefined;
+  /**
+   * Alert destinations: `email` (SMTP; the password from `CLINIKO_TRADIFY_SMTP_PASSWORD`),
+   * `webhook` (its URL from `CLINIKO_TRADIFY_WEBHOOK_URL`) and `console` (`false` turns it off),
+   * each with an optional `minSeverity` and `kinds`. @defaultValue the console, or the
+   * destinations set in the environment
+   */
+  alerts?: AlertsFileConfig | undefined;
   /** Your own logger (`.js`/`.mjs` only). */
   logger?: Logger | undefined;
   /** Fetch the keys from a secret manager instead of the environment (`.js`/`.mjs` only). */
@@ -78,9 +90,11 @@ export interface CliConfig {
   sync: { maxRunDuration: string | number | undefined; initialSyncFrom: string | undefined; lookbackSeconds: number | undefined };
   reconcile: { out: string | undefined; formats: string[] | undefined; since: string | undefined; alertThreshold: number | undefined };
   schedule: { sync: string | null | undefined; reconcile: string | null | undefined };
-  alerter: Alerter | undefined;
+  alerter: AlertDestinations | undefined;
   logger: Logger | undefined;
   webhookUrl: string | undefined;
+  /** Email, webhook and console alert destinations from the file and the environment. */
+  alerts: CliAlertsConfig;
 }
 
 /** Where {@link loadCliConfig} reads from. */
@@ -93,7 +107,7 @@ export interface LoadCliConfigInput {
   cwd?: string | undefined;
 }
 
-/** The config file's keys; `mapping` is checked against the `MappingConfig` keys. */
+/** The config file's keys; `mapping` is checked against the `MappingConfig` keys, `alerts` by `resolveAlertsConfig`. */
 const FILE_SHAPE = {
   accountId: true,
   timeZone: true,
@@ -105,6 +119,7 @@ const FILE_SHAPE = {
   reconcile: { out: true, formats: true, since: true, alertThreshold: true },
   schedule: { sync: true, reconcile: true },
   alerter: true,
+  alerts: true,
   logger: true,
   resolveApiKeys: true,
 } as const satisfies OptionShape<CliFileConfig>;
@@ -189,7 +204,8 @@ function rejectSecrets(file: Record<string, unknown>, where: string): void {
   const secret = findSecretPath(file);
   if (!secret) return;
   const setting = secret.join('.');
-  const envName = SECRET_HINT[secret[0] ?? ''] ?? (secret.some((p) => /webhook/i.test(p)) ? 'CLINIKO_TRADIFY_WEBHOOK_URL' : 'the environment');
+  const smtp = secret[0] === 'alerts' && secret[1] === 'email' ? 'CLINIKO_TRADIFY_SMTP_PASSWORD' : undefined;
+  const envName = smtp ?? SECRET_HINT[secret[0] ?? ''] ?? (secret.some((p) => /webhook/i.test(p)) ? 'CLINIKO_TRADIFY_WEBHOOK_URL' : 'the environment');
   throw new ConfigError(setting, `Config file ${where} holds a secret at '${setting}': remove it and set ${envName} instead (keys never go in config files).`);
 }
 
@@ -288,7 +304,15 @@ export async function loadCliConfig(input: LoadCliConfigInput = {}): Promise<Cli
     alerter: file.alerter,
     logger: file.logger,
     webhookUrl: envText(env, 'CLINIKO_TRADIFY_WEBHOOK_URL'),
+    alerts: checkAlerts(file, env, cwd, filePath),
   };
+}
+
+function checkAlerts(file: CliFileConfig, env: LoadCliConfigInput['env'], cwd: string, filePath: string | undefined): CliAlertsConfig {
+  if (file.alerter !== undefined && file.alerts !== undefined) {
+    throw new ConfigError('alerts', `Config file ${filePath}: give either alerter (your own) or alerts (the built-in destinations), not both.`);
+  }
+  return resolveAlertsConfig(file.alerts, env ?? {}, cwd, filePath ?? '(none)');
 }
 
 async function resolveKeys(resolver: unknown): Promise<{ cliniko?: string | undefined; tradify?: string | undefined }> {

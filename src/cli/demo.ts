@@ -1,7 +1,9 @@
 /**
  * The demo walk-through (`npm run demo` and `cliniko-tradify demo`): fake Cliniko and fake
  * Tradify on loopback, a full sync with progress, a few edits, an incremental sync, a
- * reconciliation with one planted mismatch, and the HTML report's path.
+ * reconciliation with one planted mismatch (the one record that needs action; the fake data's
+ * oddities — reviews, open credit, invoices archived in Cliniko that the sync withdraws — are known
+ * items), and the HTML report's path.
  *
  * @module
  */
@@ -10,12 +12,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConsoleAlerter } from '../alerts/console.js';
 import { ClinikoClient } from '../cliniko/client.js';
+import { toWholeSecondIso } from '../core/dates.js';
 import { silentLogger } from '../core/logger.js';
 import { SyncEngine } from '../sync/engine.js';
 import { estimateEta } from '../sync/eta.js';
 import type { StateStore } from '../sync/ports.js';
 import { writeReportFiles } from '../sync/report/files.js';
+import { discrepancyProblems, headlineText, recordLabel } from '../sync/report/labels.js';
 import { ReconciliationReport } from '../sync/report/report.js';
+import type { KnownSummary } from '../sync/report/types.js';
 import type { SyncSummary } from '../sync/summary.js';
 import { startFakeCliniko, type FakeCliniko } from '../testing/fake-cliniko/server.js';
 import { startFakeTradify, type FakeTradify } from '../testing/fake-tradify/server.js';
@@ -50,9 +55,16 @@ export interface DemoResult {
   incremental: SyncSummary;
   /** The Tradify invoice whose line was tampered with, and its Cliniko id. */
   planted: { tradifyInvoiceId: string; clinikoInvoiceId: string };
+  /** Findings, field by field. */
   findings: number;
-  /** Whether the planted mismatch is among the findings. */
+  /** Records that need action (discrepancies): the planted invoice, and anything the engine cannot explain. */
+  discrepancies: number;
+  /** Whether the planted invoice is among the discrepancies. */
   plantedFound: boolean;
+  /** The differing fields of the planted invoice, grouped under it (e.g. `['total', 'tax', 'line-total']`). */
+  plantedFields: string[];
+  /** Differences the engine already explains (reviews, kept drafts, invoices left out on purpose), by reason. */
+  known: KnownSummary;
 }
 
 /** The raised pace of the demo; the real limits are 200/min (Cliniko) and 100/min (Tradify). */
@@ -83,7 +95,7 @@ function editSomeRecords(fc: FakeCliniko): string[] {
   }
   const open = fc.db.invoices.all().find((inv) => inv.status === 10 && inv.deleted_at === null && inv.archived_at === null);
   if (open) {
-    fc.db.invoices.update(open.id, { status: 20, status_description: 'Paid', closed_at: new Date(fc.db.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z') });
+    fc.db.invoices.update(open.id, { status: 20, status_description: 'Paid', closed_at: toWholeSecondIso(fc.db.clock.now()) });
     edited.push(`invoice ${open.id}: paid`);
   }
   return edited;
@@ -153,13 +165,17 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const report = await engine.reconcile({ signal: options.signal });
     if (!(report instanceof ReconciliationReport)) throw new Error('engine.reconcile() did not return a report');
     const [reportPath = ''] = await writeReportFiles(report, { dir, formats: ['html'], timeZone: 'Australia/Sydney' });
-    const plantedFound = report.findings.some((f) => JSON.stringify(f).includes(planted.clinikoInvoiceId));
-    const kinds = Object.entries(report.summary.counts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
-    print(`   ${report.summary.totalFindings} finding(s)${kinds ? `: ${kinds}` : ''}; the planted mismatch ${plantedFound ? 'IS' : 'is NOT'} among them.`);
-    print(`   (other findings are the fake data's deliberate oddities: unreproducible GST lines, reviews.)`);
+    const { summary } = report;
+    const plantedRecord = report.discrepancies.find((d) => d.entity === 'invoice' && d.clinikoId === planted.clinikoInvoiceId);
+    const plantedFound = plantedRecord !== undefined;
+    print(`   ${headlineText(summary.discrepancies)}; the planted mismatch ${plantedFound ? 'IS' : 'is NOT'} among them.`);
+    for (const d of report.discrepancies.slice(0, 5)) print(`     ${recordLabel(d)}: ${discrepancyProblems(d)}`);
+    print(`   known, already explained by the engine (${formatCount(summary.known.total)}): ${summary.known.rows.map((r) => `${r.label} ${formatCount(r.count)}`).join('; ')}.`);
+    print(`   (${formatCount(summary.totalFindings)} finding(s) field by field; the report groups them by record.)`);
     print(`\nHTML report: ${reportPath}`);
     print('Done. The state file and report stay in that folder; delete it when finished.');
-    return { dir, reportPath, full, incremental, planted, findings: report.summary.totalFindings, plantedFound };
+    const plantedFields = [...new Set(plantedRecord?.findings.map((f) => f.field ?? f.kind) ?? [])];
+    return { dir, reportPath, full, incremental, planted, findings: summary.totalFindings, discrepancies: summary.discrepancies, plantedFound, plantedFields, known: summary.known };
   } finally {
     await store.close();
     await fc.close();

@@ -22,10 +22,13 @@ export function processIo(): CliIo {
 export class Output {
   readonly json: boolean;
   readonly #io: CliIo;
+  readonly #noteLine: (text: string) => string;
 
-  constructor(io: CliIo, json: boolean) {
+  /** @param noteLine - how a note is written on stderr (the log format's line). @defaultValue as is */
+  constructor(io: CliIo, json: boolean, noteLine: (text: string) => string = (text) => text) {
     this.#io = io;
     this.json = json;
+    this.#noteLine = noteLine;
   }
 
   /** A line for people (stdout); dropped in `--json` mode. */
@@ -35,7 +38,7 @@ export class Output {
 
   /** A note for people on stderr (kept in `--json` mode: stdout stays one document). */
   note(text: string): void {
-    this.#io.stderr.write(`${text}\n`);
+    this.#io.stderr.write(`${this.#noteLine(text)}\n`);
   }
 
   /** The machine document (stdout, `--json` mode only). */

@@ -6,8 +6,10 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from '../version.js';
+import type { Bind } from './bind.js';
 import { CommandContext, globalsOf } from './context.js';
 import { EXIT } from './exit-codes.js';
+import { formatEntry, LOG_FORMATS, LOG_LEVELS, logFormatFor, logFormatInArgs, VERBOSE_LEVEL, type LogFormat } from './logging.js';
 import { processIo, type CliIo } from './output.js';
 import { registerSync } from './commands/sync.js';
 import { registerPlan } from './commands/plan.js';
@@ -21,19 +23,16 @@ import { registerSchedule } from './commands/schedule.js';
 import { registerDemo } from './commands/demo.js';
 import { registerWorker } from './worker.js';
 
-/** A command's handler: the context, then commander's positional arguments and options. */
-export type Handler = (ctx: CommandContext, ...args: never[]) => Promise<number>;
-
-/** Turns a handler into a commander action that records the exit code. */
-export type Bind = (name: string, handler: Handler) => (...args: unknown[]) => Promise<void>;
-
 const ROOT_HELP = `
 Configuration (environment; keys never go in a config file):
   CLINIKO_API_KEY, CLINIKO_USER_AGENT, TRADIFY_API_KEY, TRADIFY_BASE_URL   required to sync
   CLINIKO_TRADIFY_DB        SQLite state file (default ./cliniko-tradify.db)
   CLINIKO_BASE_URL, CLINIKO_TRADIFY_TIME_ZONE, CLINIKO_TRADIFY_ACCOUNT, CLINIKO_TRADIFY_CONFIG,
   CLINIKO_REQUESTS_PER_MINUTE, TRADIFY_REQUESTS_PER_MINUTE, CLINIKO_TRADIFY_WEBHOOK_URL
+  CLINIKO_TRADIFY_SMTP_HOST, _PORT, _TLS, _USER, _PASSWORD, _CA_FILE,
+  CLINIKO_TRADIFY_EMAIL_FROM, CLINIKO_TRADIFY_EMAIL_TO                       email alerts
   --config <file>           .json, .js or .mjs: mapping callbacks, filters, tables, policies
+  --log-format, --log-level one line per log entry on stderr; json for log pipelines
 
 Examples:
   $ cliniko-tradify demo                      # a whole walk-through against built-in fakes
@@ -46,23 +45,37 @@ Exit codes: 0 done · 1 failed · 2 configuration · 3 finished, a person is nee
 reviews, or reconciliation findings) · 130 stopped by Ctrl-C (checkpoint kept).
 Guides: docs/getting-started.md, docs/configuration.md, docs/operations.md`;
 
-/** Builds the command tree. `onExit` receives each action's exit code. */
-export function buildProgram(io: CliIo, signal: AbortSignal, onExit: (code: number) => void): Command {
+/** Commander's own messages on stderr (usage errors), one JSON entry per line in `json`. */
+function usageWriter(io: CliIo, format: LogFormat): (text: string) => void {
+  if (format === 'pretty') return (text) => void io.stderr.write(text);
+  return (text) => {
+    for (const line of text.split('\n').filter((l) => l.trim() !== '')) io.stderr.write(`${formatEntry('json', new Date(), 'error', line)}\n`);
+  };
+}
+
+/**
+ * Builds the command tree. `onExit` receives each action's exit code.
+ *
+ * @param usageFormat - how commander's usage errors are written on stderr. @defaultValue `'pretty'`
+ */
+export function buildProgram(io: CliIo, signal: AbortSignal, onExit: (code: number) => void, usageFormat: LogFormat = 'pretty'): Command {
   const program = new Command('cliniko-tradify')
     .description('Keep Tradify in step with Cliniko: patients, invoices, GST, reconciliation.')
     .version(VERSION)
     .option('-c, --config <file>', 'config file (.json, .js or .mjs); also CLINIKO_TRADIFY_CONFIG')
     .option('--json', 'print one JSON document on stdout (for machines); no progress')
     .addOption(new Option('--progress <mode>', 'progress on stderr').choices(['auto', 'tty', 'plain', 'none']).default('auto'))
-    .option('-v, --verbose', 'log the library’s warnings and request retries on stderr')
+    .option('-v, --verbose', `same as --log-level ${VERBOSE_LEVEL}: also log warnings, request retries and rate-limit pauses`)
+    .addOption(new Option('--log-format <format>', 'stderr lines: pretty, or json (one object per line); default pretty on a terminal, else json').choices(LOG_FORMATS))
+    .addOption(new Option('--log-level <level>', 'least severe log line shown; default error (info for schedule and worker)').choices(LOG_LEVELS))
     .addHelpText('after', ROOT_HELP)
     .showHelpAfterError('(add --help for usage and examples)')
     .enablePositionalOptions(false)
     .exitOverride()
-    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: usageWriter(io, usageFormat) });
   const bind: Bind = (name, handler) => async (...args: unknown[]) => {
     const command = args[args.length - 1] as Command;
-    const ctx = new CommandContext(io, globalsOf(command), signal);
+    const ctx = new CommandContext(io, globalsOf(command), signal, name);
     try {
       onExit(await (handler as (ctx: CommandContext, ...rest: unknown[]) => Promise<number>)(ctx, ...args.slice(0, -1)));
     } catch (error) {
@@ -88,7 +101,7 @@ export function buildProgram(io: CliIo, signal: AbortSignal, onExit: (code: numb
  */
 export async function runCli(argv: readonly string[], io: CliIo = processIo(), signal: AbortSignal = new AbortController().signal): Promise<number> {
   let exitCode: number = EXIT.ok;
-  const program = buildProgram(io, signal, (code) => (exitCode = code));
+  const program = buildProgram(io, signal, (code) => (exitCode = code), logFormatFor(logFormatInArgs(argv), io.stderr.isTTY));
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {

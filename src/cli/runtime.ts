@@ -4,15 +4,14 @@
  *
  * @module
  */
-import { ConsoleAlerter } from '../alerts/console.js';
-import { WebhookAlerter } from '../alerts/webhook.js';
 import { ClinikoClient } from '../cliniko/client.js';
 import { ConfigError, isConfigError } from '../core/errors.js';
-import { defaultLogger, silentLogger, type Logger } from '../core/logger.js';
+import { silentLogger, type Logger } from '../core/logger.js';
 import { SyncEngine } from '../sync/engine.js';
-import type { Alerter, StateStore } from '../sync/ports.js';
+import type { Alert, StateStore } from '../sync/ports.js';
 import { HttpTradifyClient } from '../tradify/http-client.js';
 import type * as SqliteModuleNamespace from '../stores/sqlite.js';
+import { checkAlertDependencies, cliAlerter } from './alerts.js';
 import { requireApiSettings, type CliConfig } from './config.js';
 
 type SqliteModule = typeof SqliteModuleNamespace;
@@ -31,7 +30,6 @@ export interface CliRuntime {
 const ENV_OF: Record<string, Record<string, string>> = {
   cliniko: { apiKey: 'CLINIKO_API_KEY', userAgent: 'CLINIKO_USER_AGENT', baseUrl: 'CLINIKO_BASE_URL', requestsPerMinute: 'CLINIKO_REQUESTS_PER_MINUTE' },
   tradify: { apiKey: 'TRADIFY_API_KEY', baseUrl: 'TRADIFY_BASE_URL', requestsPerMinute: 'TRADIFY_REQUESTS_PER_MINUTE' },
-  webhook: { url: 'CLINIKO_TRADIFY_WEBHOOK_URL' },
 };
 
 /** Runs `make`, renaming a `ConfigError`'s setting to the variable that sets it. */
@@ -67,30 +65,25 @@ export async function openStore(config: CliConfig): Promise<StateStore> {
   }
 }
 
-/**
- * The config file's alerter as given; otherwise a webhook (`CLINIKO_TRADIFY_WEBHOOK_URL`) or the
- * console. The engine itself keeps an unchanged problem from being re-sent on every cron run.
- */
-function chooseAlerter(config: CliConfig): Alerter {
-  if (config.alerter) return config.alerter;
-  const url = config.webhookUrl;
-  // its failures reach the console even when the CLI keeps the library's other lines silent
-  return url === undefined ? new ConsoleAlerter() : naming('webhook', () => new WebhookAlerter({ url, logger: config.logger ?? defaultLogger }));
-}
+/** Where the console alerter's lines go. */
+export type ConsoleLine = (line: string, alert: Alert) => void;
 
 /**
  * Builds the store, both clients and the engine.
  *
- * @param logger - the library's log lines; the CLI keeps them silent unless `--verbose`.
+ * @param logger - the library's log lines (the CLI's `--log-level` and `--log-format`).
+ * @param consoleLine - where the console alerter writes. @defaultValue the console
  * @throws ConfigError naming the environment variable or config-file setting to fix.
  */
-export async function openRuntime(config: CliConfig, logger: Logger = silentLogger): Promise<CliRuntime> {
+export async function openRuntime(config: CliConfig, logger: Logger = silentLogger, consoleLine?: ConsoleLine): Promise<CliRuntime> {
   const api = requireApiSettings(config);
   const cliniko = naming('cliniko', () => new ClinikoClient({ ...api.cliniko, logger: config.logger ?? logger }));
   const tradify = naming('tradify', () => new HttpTradifyClient({ ...api.tradify, logger: config.logger ?? logger }));
   const store = await openStore(config);
   try {
-    const alerter = chooseAlerter(config);
+    // the engine itself keeps an unchanged problem from being re-sent on every cron run
+    const alerter = cliAlerter({ alerts: config.alerts, alerter: config.alerter, fileLogger: config.logger }, logger, consoleLine);
+    await checkAlertDependencies(config.alerts);
     const engine = new SyncEngine({
       cliniko,
       tradify,

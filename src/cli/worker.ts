@@ -21,19 +21,16 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ConsoleAlerter } from '../alerts/console.js';
-import { WebhookAlerter } from '../alerts/webhook.js';
 import { ConfigError } from '../core/errors.js';
 import { parseDuration } from '../core/dates.js';
 import { unknownOptionError } from '../core/options.js';
-import type { Logger, LogFields } from '../core/logger.js';
-import { defaultLogger } from '../core/logger.js';
 import type { AccountCredentials, StartWorkerOptions, WorkerAccount } from '../worker/worker.js';
 import type * as WorkerModule from '../worker/worker.js';
+import { checkAlertDependencies, cliAlerter } from './alerts.js';
 import { readJsonFile, type CliConfig } from './config.js';
 import type { CommandContext } from './context.js';
 import { EXIT } from './exit-codes.js';
-import type { Bind } from './program.js';
+import type { Bind } from './bind.js';
 
 /** Options of `worker`. */
 export interface WorkerCliOptions {
@@ -136,20 +133,6 @@ function cronSetting(value: string | null | undefined): string | false | undefin
   return value === null ? false : value;
 }
 
-/** Job lines for people on stderr: ids, kinds and outcomes only. */
-function noteLogger(ctx: CommandContext, verbose: boolean): Logger {
-  const line = (level: string, message: string, fields: LogFields = {}): void => {
-    const detail = Object.entries(fields).map(([k, v]) => `${k}=${String(v)}`).join(' ');
-    ctx.out.note(`${new Date().toISOString()} ${level} ${message}${detail ? ` ${detail}` : ''}`);
-  };
-  return {
-    debug: (message, fields) => (verbose ? line('debug', message, fields) : undefined),
-    info: (message, fields) => (verbose || message.startsWith('worker job') ? line('info', message, fields) : undefined),
-    warn: (message, fields) => line('warn', message, fields),
-    error: (message, fields) => line('error', message, fields),
-  };
-}
-
 async function loadWorkerModule(): Promise<typeof WorkerModule> {
   try {
     return await import('../worker/worker.js');
@@ -164,8 +147,8 @@ export function workerOptions(ctx: CommandContext, config: CliConfig, options: W
   const accounts = loadAccountsFile(resolve(ctx.io.cwd, options.accounts));
   const env = ctx.io.env;
   for (const account of accounts) accountCredentialsFromEnv(account.id, env, config); // fail at start, not at 3 a.m.
-  const logger = config.logger ?? noteLogger(ctx, ctx.options.verbose === true);
-  const alerter = config.alerter ?? (config.webhookUrl ? new WebhookAlerter({ url: config.webhookUrl, logger: config.logger ?? defaultLogger }) : new ConsoleAlerter());
+  const logger = config.logger ?? ctx.logger;
+  const alerter = cliAlerter({ alerts: config.alerts, alerter: config.alerter, fileLogger: config.logger }, logger, (line, alert) => ctx.alertLine(line, alert));
   return {
     connectionString: workerDatabaseUrl(env),
     accounts,
@@ -189,6 +172,7 @@ export function workerOptions(ctx: CommandContext, config: CliConfig, options: W
 export async function workerAction(ctx: CommandContext, options: WorkerCliOptions): Promise<number> {
   const config = await ctx.config();
   const startOptions = workerOptions(ctx, config, options);
+  await checkAlertDependencies(config.alerts);
   const { startWorker } = await loadWorkerModule();
   const worker = await startWorker(startOptions);
   const count = Array.isArray(startOptions.accounts) ? startOptions.accounts.length : 0;

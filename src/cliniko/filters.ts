@@ -18,6 +18,7 @@
  * @module
  */
 import { ConfigError } from '../core/errors.js';
+import { toWholeSecondIso } from '../core/dates.js';
 
 /** The type of a filterable field, which decides its operators. */
 export type ClinikoFieldType = 'datetime' | 'date' | 'integer' | 'string' | 'boolean' | 'array';
@@ -160,7 +161,7 @@ export function toClinikoTimestamp(value: Date | string, setting = 'filters'): s
   if (typeof value === 'string' && ISO_UTC.test(value)) return value;
   const date = typeof value === 'string' ? new Date(value) : value;
   if (Number.isNaN(date.getTime())) throw new ConfigError(setting, `${setting}: expected a valid date-time`);
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return toWholeSecondIso(date);
 }
 
 function formatValue(endpoint: string, field: string, type: ClinikoFieldType, op: string, value: unknown): string {

@@ -43,6 +43,7 @@
 import { ResponseValidationError, type ValidationIssue } from '../core/errors.js';
 import { zodIssues } from '../core/http.js';
 import type { z } from 'zod';
+import { toWholeSecondIso } from '../core/dates.js';
 import { timestampSchema } from './schemas/common.js';
 
 /** A resumable place in a keyset scan, ordered by `(updated_at, id)`. */
@@ -119,12 +120,12 @@ interface Scan {
 const ROW_KEY_PATTERN = /^\d{1,20}$/;
 
 function plusOneSecond(timestamp: string): string {
-  return new Date(Date.parse(timestamp) + 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return toWholeSecondIso(Date.parse(timestamp) + 1000);
 }
 
 function serverTimeOf(headers: Headers): string | null {
   const parsed = Date.parse(headers.get('date') ?? '');
-  return Number.isFinite(parsed) ? new Date(parsed).toISOString().replace(/\.\d{3}Z$/, 'Z') : null;
+  return Number.isFinite(parsed) ? toWholeSecondIso(parsed) : null;
 }
 
 function rowKey(row: unknown, index: number, where: { path: string }): { id: string; updatedAt: string } {

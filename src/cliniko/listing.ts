@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { ResponseValidationError, ValidationIssue } from '../core/errors.js';
 
 /** Where a listing starts: a path below the base URL with its query. */
 export interface ListStart {
@@ -12,9 +13,32 @@ export interface ListStart {
   query: ReadonlyArray<readonly [string, string]>;
 }
 
+/**
+ * A listed row that failed its schema: its id when that much could be read, and the zod paths
+ * and codes at fault (never a value).
+ */
+export interface UnreadableRow {
+  /** The row's Cliniko id, or `null` when the id itself is unreadable. */
+  id: string | null;
+  /** zod paths (relative to the row) and codes. */
+  issues: ValidationIssue[];
+}
+
+/** A page whose rows that failed their schema are set aside instead of failing the listing. */
+export interface ReadablePage<T> {
+  /** The rows that passed their schema, in listing order. */
+  records: T[];
+  /** The rows that did not. */
+  unreadable: UnreadableRow[];
+}
+
 /** One fetched page. */
 export interface FetchedPage<T> {
   records: T[];
+  /** Rows that failed their schema. @defaultValue none */
+  unreadable?: UnreadableRow[] | undefined;
+  /** The error a strict reading throws for this page (the first unreadable row's). */
+  invalid?: ResponseValidationError | undefined;
   next: string | null;
   totalEntries: number | null;
 }
@@ -42,14 +66,40 @@ export class ClinikoList<T> implements AsyncIterable<T> {
     this.#fetchPage = fetchPage;
   }
 
-  /** Iterate page by page (arrays of up to 100 records), following `links.next`. */
+  /**
+   * Iterate page by page (arrays of up to 100 records), following `links.next`.
+   *
+   * @throws {@link ResponseValidationError} on the first row that fails its schema.
+   */
   async *pages(): AsyncGenerator<T[], void, undefined> {
+    for await (const page of this.#fetched()) {
+      if (page.invalid) throw page.invalid;
+      yield page.records;
+    }
+  }
+
+  /**
+   * Iterate page by page like {@link ClinikoList.pages}, but a row that fails its schema is set
+   * aside in `unreadable` (its id and zod paths) and the listing goes on.
+   *
+   * @example
+   * ```ts
+   * for await (const { records, unreadable } of cliniko.invoices.list().readablePages()) {
+   *   for (const row of unreadable) console.log(row.id, row.issues.map((i) => i.path));
+   * }
+   * ```
+   */
+  async *readablePages(): AsyncGenerator<ReadablePage<T>, void, undefined> {
+    for await (const page of this.#fetched()) yield { records: page.records, unreadable: page.unreadable ?? [] };
+  }
+
+  async *#fetched(): AsyncGenerator<FetchedPage<T>, void, undefined> {
     for (const start of this.#starts) {
       let page = await this.#fetchPage(start);
-      yield page.records;
+      yield page;
       while (page.next !== null) {
         page = await this.#fetchPage({ url: page.next });
-        yield page.records;
+        yield page;
       }
     }
   }

@@ -6,8 +6,8 @@
 import { systemClock, type Clock } from '../core/clock.js';
 import { ConfigError } from '../core/errors.js';
 import { defaultLogger, type Logger } from '../core/logger.js';
-import type { HttpTransportOptions } from '../core/http.js';
-import { rejectUnknownOptions, TRANSPORT_OPTION_SHAPE, type OptionShape } from '../core/options.js';
+import { TRANSPORT_OPTION_SHAPE, type HttpTransportOptions } from '../core/http.js';
+import { rejectUnknownOptions, type OptionShape } from '../core/options.js';
 import type { RetryOptions } from '../core/retry.js';
 import { VERSION } from '../version.js';
 import { clinikoBaseUrl, shardFromApiKey } from './shard.js';

@@ -7,7 +7,7 @@
 const SHARD_PATTERN = /^[a-z]{2}\d{1,2}$/i;
 
 /** The shard of a key with no suffix (keys older than sharding). */
-export const DEFAULT_CLINIKO_SHARD = 'au1';
+const DEFAULT_CLINIKO_SHARD = 'au1';
 
 /**
  * The shard an API key lives on: the text after its last `-` when it looks like `au2`/`UK1`

@@ -10,7 +10,7 @@ import { zodIssues, type HttpClient } from '../core/http.js';
 import { CLINIKO_DEFAULTS } from './options.js';
 import { compileFilters, toClinikoTimestamp, type ClinikoFilter, type ClinikoFilterEndpoint } from './filters.js';
 import { readKeysetPages, type ChangesOptions, type KeysetPage } from './keyset.js';
-import { ClinikoList, type FetchedPage, type ListStart } from './listing.js';
+import { ClinikoList, type FetchedPage, type ListStart, type UnreadableRow } from './listing.js';
 import { clinikoListEnvelopeSchema } from './schemas/list.js';
 
 /** Options every call accepts. */
@@ -57,6 +57,12 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
+/** The id of a raw row that failed its schema, when it is a readable Cliniko id. */
+function readableId(row: unknown): string | null {
+  const id = typeof row === 'object' && row !== null ? (row as { id?: unknown }).id : undefined;
+  return typeof id === 'string' && ID_PATTERN.test(id) ? id : null;
+}
+
 /** @internal Shared by every resource class. */
 export class ClinikoTransport {
   readonly http: HttpClient;
@@ -96,7 +102,7 @@ export class ClinikoTransport {
         signal: options?.signal,
       });
       const endpoint = 'url' in from ? new URL(from.url).pathname : this.http.basePath + from.path;
-      return { records: this.#validateRows(key, schema, data.rows, endpoint), next: data.next, totalEntries: data.totalEntries };
+      return { ...this.#validateRows(key, schema, data.rows, endpoint), next: data.next, totalEntries: data.totalEntries };
     };
     return new ClinikoList(starts, fetchPage);
   }
@@ -113,12 +119,18 @@ export class ClinikoTransport {
     return readKeysetPages(fetchRaw, schema, extra, { since: toClinikoTimestamp(options.since, 'since'), afterId, perPage, path: this.http.basePath + path });
   }
 
-  #validateRows<T>(key: string, schema: z.ZodType<T>, rows: unknown[], endpoint: string): T[] {
-    return rows.map((row, index) => {
+  /** Splits a page's rows into records and unreadable rows; `invalid` is the error a strict reading throws. */
+  #validateRows<T>(key: string, schema: z.ZodType<T>, rows: unknown[], endpoint: string): Pick<FetchedPage<T>, 'records' | 'unreadable' | 'invalid'> {
+    const records: T[] = [];
+    const unreadable: UnreadableRow[] = [];
+    let invalid: ResponseValidationError | undefined;
+    rows.forEach((row, index) => {
       const result = schema.safeParse(row);
-      if (result.success) return result.data;
-      const issues = zodIssues(result.error.issues).map((i) => ({ ...i, path: `${key}.${index}${i.path ? `.${i.path}` : ''}` }));
-      throw new ResponseValidationError({ api: 'cliniko', method: 'GET', path: endpoint }, issues);
+      if (result.success) return void records.push(result.data);
+      const issues = zodIssues(result.error.issues);
+      unreadable.push({ id: readableId(row), issues });
+      invalid ??= new ResponseValidationError({ api: 'cliniko', method: 'GET', path: endpoint }, issues.map((i) => ({ ...i, path: `${key}.${index}${i.path ? `.${i.path}` : ''}` })));
     });
+    return { records, unreadable, invalid };
   }
 }

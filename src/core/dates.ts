@@ -59,6 +59,16 @@ export function instantToEpochMs(instant: string | Date | number): number {
 }
 
 /**
+ * An instant as ISO 8601 UTC in whole seconds, `2026-01-15T01:00:05Z`: the form Cliniko's
+ * filters take and the engine keeps cursors in. Milliseconds are dropped, not rounded.
+ *
+ * @throws RangeError for an invalid instant.
+ */
+export function toWholeSecondIso(instant: number | Date): string {
+  return new Date(instant).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
  * The local calendar date of a UTC instant in an IANA zone.
  *
  * @example

@@ -12,6 +12,7 @@
  * @module
  */
 import { safeApiCode, safeApiId, safeApiMessage, safeFieldMessage, safeFieldName } from './api-text.js';
+import { retryAfterMsFromHeaders } from './retry.js';
 
 /** Every `code` an error of this library can carry. */
 export type ErrorCode =
@@ -541,49 +542,6 @@ export function isAbortError(e: unknown): e is AbortError {
 /** True when the failure is worth retrying later: 5xx, no response, timeout or rate limit. */
 export function isTransientError(e: unknown): boolean {
   return isNamed(e, ['ServerError', 'ConnectionError', 'TimeoutError', 'RateLimitError']);
-}
-
-// ---------------------------------------------------------------------------------------------
-
-/**
- * How long a 429 asks us to wait, in ms.
- *
- * - Cliniko (`api: 'cliniko'`, the default): `X-RateLimit-Reset` is the reset as epoch seconds,
- *   measured against the response's own `Date` header so a skewed local clock does not matter;
- *   `Retry-After` is the fallback.
- * - The Tradify contract (`api: 'tradify'`, `docs/tradify-contract.md#retries-idempotency-and-rate-limits`): `Retry-After` (seconds or an
- *   HTTP date) first; its `X-RateLimit-Reset` counts seconds *until* the reset, not an epoch.
- */
-export function retryAfterMsFromHeaders(
-  headers: Headers | undefined,
-  now: number = Date.now(),
-  api: 'cliniko' | 'tradify' = 'cliniko',
-): number | undefined {
-  if (!headers) return undefined;
-  if (api === 'tradify') return fromRetryAfter(headers, now) ?? fromSecondsHeader(headers.get('x-ratelimit-reset'));
-  return fromEpochReset(headers, now) ?? fromRetryAfter(headers, now);
-}
-
-function fromEpochReset(headers: Headers, now: number): number | undefined {
-  const reset = headers.get('x-ratelimit-reset')?.trim();
-  if (!reset || !/^\d+(\.\d+)?$/.test(reset)) return undefined;
-  const serverNow = Date.parse(headers.get('date') ?? '');
-  const base = Number.isFinite(serverNow) ? serverNow : now;
-  return Math.max(0, Number(reset) * 1000 - base);
-}
-
-function fromRetryAfter(headers: Headers, now: number): number | undefined {
-  const value = headers.get('retry-after')?.trim();
-  if (!value) return undefined;
-  const seconds = fromSecondsHeader(value);
-  if (seconds !== undefined) return seconds;
-  const at = Date.parse(value);
-  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
-}
-
-function fromSecondsHeader(value: string | null | undefined): number | undefined {
-  const trimmed = value?.trim();
-  return trimmed && /^\d+(\.\d+)?$/.test(trimmed) ? Math.max(0, Number(trimmed) * 1000) : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -27,11 +27,11 @@ import {
   ConfigError,
   ConnectionError,
   MAX_REDIRECTS,
+  RateLimitError,
   RedirectError,
   ResponseTooLargeError,
   ResponseValidationError,
   TimeoutError,
-  retryAfterMsFromHeaders,
   type RedirectRefusal,
   type RequestDescription,
   type ValidationIssue,
@@ -39,8 +39,9 @@ import {
 import { defaultLogger, type Logger } from './logger.js';
 import { sharedLimiter, type RequestLimiter } from './pacing.js';
 import { isLoopbackHost, queryKeysOf } from './redact.js';
-import { rejectUnknownOptions, TRANSPORT_OPTION_SHAPE, type OptionShape } from './options.js';
-import { RETRY_DEFAULTS, backoffDelayMs, isRetryableMethod, type RetryOptions } from './retry.js';
+import { rejectUnknownOptions, RETRY_OPTION_SHAPE, type OptionShape } from './options.js';
+import { retryLoop, type NextTry } from './retry-loop.js';
+import { FullJitterBackoff, RETRY_DEFAULTS, isRetryableMethod, type RetryOptions } from './retry.js';
 
 /**
  * Which API a client speaks to: `'cliniko'`, `'tradify'`, or any short plain name of your
@@ -96,7 +97,7 @@ export interface HttpTransportOptions {
    * @defaultValue {@link defaultLogger}: warnings and errors to the console
    */
   logger?: Logger | undefined;
-  /** Time source and sleeper, injectable so tests never wait. @defaultValue {@link systemClock} */
+  /** Time source and sleeper, injectable so tests never wait. @defaultValue the system clock (`Date.now`, real timers) */
   clock?: Clock | undefined;
   /** The one retry layer's budget for 5xx, network errors and 429s. @defaultValue {@link RETRY_DEFAULTS} */
   retry?: Partial<RetryOptions> | undefined;
@@ -110,6 +111,17 @@ export interface HttpTransportOptions {
    */
   maxResponseBytes?: number | undefined;
 }
+
+/** The transport settings shared by `ClinikoClient`, `HttpTradifyClient` and the HTTP core. */
+export const TRANSPORT_OPTION_SHAPE = {
+  timeout: true,
+  fetch: true,
+  logger: true,
+  clock: true,
+  retry: RETRY_OPTION_SHAPE,
+  random: true,
+  maxResponseBytes: true,
+} as const satisfies OptionShape<HttpTransportOptions>;
 
 /** Options of {@link createHttpClient}. */
 export interface HttpClientOptions extends HttpTransportOptions {
@@ -184,8 +196,9 @@ export interface HttpStats {
 
 const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-/** Failures without a response worth another try; a refused redirect or an oversized body is not. */
-const TRANSIENT_FAILURES = new Set(['connection_failed', 'timeout']);
+/** Failures worth another try: a 5xx, a dropped connection, a timeout (a refused redirect or an oversized body is not). */
+const TRANSIENT_CODES = new Set(['server_error', 'connection_failed', 'timeout']);
+const STOP: NextTry = { retry: false };
 
 type Attempt =
   | { kind: 'response'; response: Response; text: string }
@@ -253,7 +266,7 @@ const HTTP_CLIENT_OPTION_SHAPE = {
 export class HttpClient {
   /** Counters since creation. */
   readonly stats: HttpStats = { requests: 0, retries: 0, rateLimited: 0, rateLimitWaitMs: 0 };
-  /** The limiter shared with every client on the same key. */
+  /** @internal The limiter shared with every client on the same key (pacing plumbing, not part of the API). */
   readonly limiter: RequestLimiter;
   readonly #api: ApiName;
   readonly #base: URL;
@@ -263,11 +276,11 @@ export class HttpClient {
   readonly #logger: Logger;
   readonly #clock: Clock;
   readonly #retry: RetryOptions;
-  readonly #random: () => number;
+  readonly #backoff: FullJitterBackoff;
   readonly #maxResponseBytes: number;
   readonly #parseErrorBody: HttpErrorBodyParser | undefined;
 
-  /** @throws {@link ConfigError} for a bad API name, base URL or rate, or an unknown option. */
+  /** @throws {@link index!ConfigError} for a bad API name, base URL or rate, or an unknown option. */
   constructor(options: HttpClientOptions) {
     rejectUnknownOptions(options, HTTP_CLIENT_OPTION_SHAPE, { owner: 'HttpClient' });
     this.#api = assertApiName(options.api);
@@ -282,7 +295,7 @@ export class HttpClient {
     this.#logger = options.logger ?? defaultLogger;
     this.#clock = options.clock ?? systemClock;
     this.#retry = { ...RETRY_DEFAULTS, ...options.retry };
-    this.#random = options.random ?? Math.random;
+    this.#backoff = new FullJitterBackoff(this.#retry, options.random ?? Math.random);
     this.#maxResponseBytes = assertMaxResponseBytes(options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
     this.limiter = sharedLimiter(options.api, options.limiterKey, options.requestsPerMinute, this.#clock);
   }
@@ -307,45 +320,62 @@ export class HttpClient {
    * Redirects are handled here, never by `fetch`: one to another origin is never followed
    * (the auth headers would go with it), a GET follows up to 5 same-origin redirects with
    * the same headers, and any other method follows none (a body is never re-sent). A refused
-   * redirect throws {@link RedirectError}. Bodies over `maxResponseBytes` throw
-   * {@link ResponseTooLargeError}. Neither is retried.
+   * redirect throws {@link index!RedirectError}. Bodies over `maxResponseBytes` throw
+   * {@link index!ResponseTooLargeError}. Neither is retried.
    *
-   * @throws {@link ApiError} subclasses for failing statuses (via `ApiError.from`),
-   *   {@link ConnectionError}, {@link TimeoutError}, {@link RedirectError},
-   *   {@link ResponseTooLargeError}, {@link AbortError},
-   *   {@link ResponseValidationError} for a 2xx body that is not JSON or fails `schema`.
+   * @throws {@link index!ApiError} subclasses for failing statuses (via `ApiError.from`),
+   *   {@link index!ConnectionError}, {@link index!TimeoutError}, {@link index!RedirectError},
+   *   {@link index!ResponseTooLargeError}, {@link index!AbortError},
+   *   {@link index!ResponseValidationError} for a 2xx body that is not JSON or fails `schema`.
    */
   async request<T = unknown>(req: HttpRequest<T>): Promise<HttpResponse<T>> {
-    let url = this.#urlFor(req);
-    const where: RequestDescription = { api: this.#api, method: req.method, path: url.pathname, queryKeys: queryKeysOf(url) };
+    const target = { url: this.#urlFor(req), redirects: 0 };
+    const where: RequestDescription = { api: this.#api, method: req.method, path: target.url.pathname, queryKeys: queryKeysOf(target.url) };
     const retryable = isRetryableMethod(req.method, req.idempotencyKey !== undefined, req.retrySafe);
-    let failures = 0;
     let rateLimits = 0;
-    let redirects = 0;
+    return retryLoop(() => this.#tryOnce(target, req, where), {
+      clock: this.#clock,
+      signal: req.signal,
+      next: ({ error, retriesUsed }) =>
+        error instanceof RateLimitError ? this.#afterRateLimit(error, where, (rateLimits += 1)) : this.#afterFailure(error, where, retryable, retriesUsed),
+    });
+  }
+
+  /** One try: send, following the redirects allowed; a failing status throws its `ApiError`. */
+  async #tryOnce<T>(target: { url: URL; redirects: number }, req: HttpRequest<T>, where: RequestDescription): Promise<HttpResponse<T>> {
     for (;;) {
-      if (req.signal?.aborted) throw new AbortError();
-      const attempt = await this.#attempt(url, req, where);
-      if (attempt.kind === 'response' && isRedirect(attempt.response)) {
-        redirects += 1;
-        url = this.#redirectTarget(attempt.response, url, req.method, where, redirects);
-        continue;
+      const attempt = await this.#attempt(target.url, req, where);
+      if (attempt.kind === 'failure') throw attempt.error;
+      if (!isRedirect(attempt.response)) {
+        if (attempt.response.ok) return this.#success(attempt, req, where);
+        if (attempt.response.status === 429) this.stats.rateLimited += 1;
+        throw this.#errorFor(attempt, where);
       }
-      if (attempt.kind === 'response' && attempt.response.ok) return this.#success(attempt, req, where);
-      // A 429 means the request was not processed, so every method (POSTs too) may be resent.
-      if (attempt.kind === 'response' && attempt.response.status === 429) {
-        rateLimits += 1;
-        this.#onRateLimited(attempt, where, rateLimits);
-        continue;
-      }
-      const error = attempt.kind === 'failure' ? attempt.error : this.#errorFor(attempt, where);
-      const transient = attempt.kind === 'failure' ? TRANSIENT_FAILURES.has(error.code) : attempt.response.status >= 500;
-      if (!transient || !retryable || failures >= this.#retry.maxRetries) throw error;
-      const delay = backoffDelayMs(failures, this.#retry, this.#random);
-      failures += 1;
-      this.stats.retries += 1;
-      this.#logger.warn('retrying after a transient failure', { api: this.#api, method: req.method, path: where.path, code: error.code, retry: failures, delayMs: delay });
-      await this.#clock.sleep(delay, req.signal);
+      target.redirects += 1;
+      target.url = this.#redirectTarget(attempt.response, target.url, req.method, where, target.redirects);
     }
+  }
+
+  /**
+   * A 429 means the request was not processed, so every method (POSTs too) may be resent: pause
+   * the whole key's limiter until the API's reset (the next try waits there), without using the 5xx budget.
+   */
+  #afterRateLimit(error: RateLimitError, where: RequestDescription, count: number): NextTry {
+    const wait = error.retryAfterMs ?? this.#backoff.ceilingMs(count - 1);
+    if (count > this.#retry.maxRateLimitWaits || wait > this.#retry.maxRateLimitWaitMs) return STOP;
+    this.stats.rateLimitWaitMs += wait;
+    this.#logger.warn('rate limited: pausing every request on this key', { api: this.#api, path: where.path, waitMs: wait, attempt: count });
+    this.limiter.pauseFor(wait);
+    return { retry: true, usesBudget: false };
+  }
+
+  /** A 5xx, a dropped connection or a timeout of a repeatable request is retried after a full-jitter wait, within the budget. */
+  #afterFailure(error: unknown, where: RequestDescription, retryable: boolean, retriesUsed: number): NextTry {
+    if (!(error instanceof ApiError) || !TRANSIENT_CODES.has(error.code) || !retryable || retriesUsed >= this.#retry.maxRetries) return STOP;
+    const delay = this.#backoff.delayMs(retriesUsed);
+    this.stats.retries += 1;
+    this.#logger.warn('retrying after a transient failure', { api: this.#api, method: where.method, path: where.path, code: error.code, retry: retriesUsed + 1, delayMs: delay });
+    return { retry: true, waitMs: delay };
   }
 
   /** Where a redirect may be followed to, or the {@link RedirectError} saying why not. */
@@ -428,19 +458,6 @@ export class HttpClient {
     const bytes = response.body ? await readAtMost(response.body, this.#maxResponseBytes) : new Uint8Array(0);
     if (bytes === undefined) throw tooLarge();
     return new TextDecoder().decode(bytes);
-  }
-
-  #onRateLimited(attempt: Extract<Attempt, { kind: 'response' }>, where: RequestDescription, count: number): void {
-    this.stats.rateLimited += 1;
-    const headers = attempt.response.headers;
-    const asked = retryAfterMsFromHeaders(headers, this.#clock.now(), this.#api === 'cliniko' ? 'cliniko' : 'tradify');
-    const wait = asked ?? backoffDelayMs(count - 1, this.#retry, () => 1);
-    if (count > this.#retry.maxRateLimitWaits || wait > this.#retry.maxRateLimitWaitMs) {
-      throw this.#errorFor(attempt, where);
-    }
-    this.stats.rateLimitWaitMs += wait;
-    this.#logger.warn('rate limited: pausing every request on this key', { api: this.#api, path: where.path, waitMs: wait, attempt: count });
-    this.limiter.pauseFor(wait);
   }
 
   #success<T>(attempt: Extract<Attempt, { kind: 'response' }>, req: HttpRequest<T>, where: RequestDescription): HttpResponse<T> {
@@ -566,7 +583,7 @@ export function zodIssues(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKe
  * any `TradifyPort` adapter of your own: give it your API's name, and a `parseErrorBody` hook
  * when its error bodies have their own shape.
  *
- * @throws {@link ConfigError} for a bad API name, a non-`https:` non-loopback base URL, a bad
+ * @throws {@link index!ConfigError} for a bad API name, a non-`https:` non-loopback base URL, a bad
  *   rate or an unknown option.
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {

@@ -6,7 +6,6 @@
  * @module
  */
 import { ConfigError } from './errors.js';
-import type { HttpTransportOptions } from './http.js';
 import type { RetryOptions } from './retry.js';
 
 /** The known keys of a nested options object; `true` marks a key whose value is not walked. */
@@ -29,17 +28,6 @@ export const RETRY_OPTION_SHAPE = {
   maxRateLimitWaits: true,
   maxRateLimitWaitMs: true,
 } as const satisfies OptionShape<RetryOptions>;
-
-/** The six transport settings shared by `ClinikoClient`, `HttpTradifyClient` and the HTTP core. */
-export const TRANSPORT_OPTION_SHAPE = {
-  timeout: true,
-  fetch: true,
-  logger: true,
-  clock: true,
-  retry: RETRY_OPTION_SHAPE,
-  random: true,
-  maxResponseBytes: true,
-} as const satisfies OptionShape<HttpTransportOptions>;
 
 /** Where an unknown key was found, for the error message. */
 export interface UnknownOptionContext {

@@ -1,6 +1,8 @@
 /**
- * The one HTTP retry layer's policy (`docs/architecture.md#one-retry-layer`): which requests may be repeated, how long
- * to wait between tries (exponential backoff with full jitter), and how 429s are bounded.
+ * The retry policy (`docs/architecture.md#one-retry-layer`): which requests may be repeated, the
+ * one backoff policy every retry in the package uses (exponential backoff with full jitter), how
+ * long a 429 asks us to wait, and how long one request can take at worst. The loop that applies
+ * it is `retry-loop.ts`.
  *
  * @module
  */
@@ -43,6 +45,41 @@ export const RETRY_DEFAULTS: Readonly<RetryOptions> = Object.freeze({
   maxRateLimitWaitMs: 120_000,
 });
 
+/** The two numbers of an exponential backoff. */
+export interface BackoffOptions {
+  /** The wait's ceiling before the first retry; it doubles for each later one. */
+  baseDelayMs: number;
+  /** The largest ceiling. */
+  maxDelayMs: number;
+}
+
+/**
+ * The one backoff policy: exponential backoff with full jitter. The ceiling before retry `i`
+ * (0 for the first) is `min(maxDelayMs, baseDelayMs × 2^i)`, and the wait is uniform in
+ * `[0, ceiling)`, so clients that failed together do not retry together. The HTTP layer, the
+ * engine's `ExponentialBackoffRetryPolicy` and the webhook alerter each hold one.
+ */
+export class FullJitterBackoff {
+  readonly #options: BackoffOptions;
+  readonly #random: () => number;
+
+  /** @param random - a `[0, 1)` source, injectable for tests. */
+  constructor(options: BackoffOptions, random: () => number = Math.random) {
+    this.#options = { baseDelayMs: options.baseDelayMs, maxDelayMs: options.maxDelayMs };
+    this.#random = random;
+  }
+
+  /** The ceiling of the wait before retry `retryIndex` (0 for the first), before jitter. */
+  ceilingMs(retryIndex: number): number {
+    return Math.min(this.#options.maxDelayMs, this.#options.baseDelayMs * 2 ** retryIndex);
+  }
+
+  /** The jittered wait before retry `retryIndex` (0 for the first). */
+  delayMs(retryIndex: number): number {
+    return Math.floor(this.#random() * this.ceilingMs(retryIndex));
+  }
+}
+
 /**
  * Full-jitter backoff: a uniform wait in `[0, min(maxDelayMs, baseDelayMs × 2^retryIndex))`.
  *
@@ -50,8 +87,7 @@ export const RETRY_DEFAULTS: Readonly<RetryOptions> = Object.freeze({
  * @param random - a `[0, 1)` source, injectable for tests.
  */
 export function backoffDelayMs(retryIndex: number, options: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs'>, random: () => number): number {
-  const cap = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** retryIndex);
-  return Math.floor(random() * cap);
+  return new FullJitterBackoff(options, random).delayMs(retryIndex);
 }
 
 /**
@@ -83,8 +119,50 @@ export function isRetryableMethod(method: string, hasIdempotencyKey: boolean, re
  */
 export function worstCaseRequestMs(options: RetryOptions, timeoutMs: number, requestsPerMinute: number): number {
   const tries = options.maxRetries + 1;
-  let backoff = 0;
-  for (let i = 0; i < options.maxRetries; i += 1) backoff += Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** i);
+  const backoff = new FullJitterBackoff(options);
+  let waits = 0;
+  for (let i = 0; i < options.maxRetries; i += 1) waits += backoff.ceilingMs(i);
   const sends = tries + options.maxRateLimitWaits;
-  return tries * timeoutMs + backoff + options.maxRateLimitWaits * options.maxRateLimitWaitMs + sends * (60_000 / requestsPerMinute);
+  return tries * timeoutMs + waits + options.maxRateLimitWaits * options.maxRateLimitWaitMs + sends * (60_000 / requestsPerMinute);
+}
+
+/**
+ * How long a 429 asks us to wait, in ms.
+ *
+ * - Cliniko (`api: 'cliniko'`, the default): `X-RateLimit-Reset` is the reset as epoch seconds,
+ *   measured against the response's own `Date` header so a skewed local clock does not matter;
+ *   `Retry-After` is the fallback.
+ * - The Tradify contract (`api: 'tradify'`, `docs/tradify-contract.md#retries-idempotency-and-rate-limits`): `Retry-After` (seconds or an
+ *   HTTP date) first; its `X-RateLimit-Reset` counts seconds *until* the reset, not an epoch.
+ */
+export function retryAfterMsFromHeaders(
+  headers: Headers | undefined,
+  now: number = Date.now(),
+  api: 'cliniko' | 'tradify' = 'cliniko',
+): number | undefined {
+  if (!headers) return undefined;
+  if (api === 'tradify') return fromRetryAfter(headers, now) ?? fromSecondsHeader(headers.get('x-ratelimit-reset'));
+  return fromEpochReset(headers, now) ?? fromRetryAfter(headers, now);
+}
+
+function fromEpochReset(headers: Headers, now: number): number | undefined {
+  const reset = headers.get('x-ratelimit-reset')?.trim();
+  if (!reset || !/^\d+(\.\d+)?$/.test(reset)) return undefined;
+  const serverNow = Date.parse(headers.get('date') ?? '');
+  const base = Number.isFinite(serverNow) ? serverNow : now;
+  return Math.max(0, Number(reset) * 1000 - base);
+}
+
+function fromRetryAfter(headers: Headers, now: number): number | undefined {
+  const value = headers.get('retry-after')?.trim();
+  if (!value) return undefined;
+  const seconds = fromSecondsHeader(value);
+  if (seconds !== undefined) return seconds;
+  const at = Date.parse(value);
+  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
+}
+
+function fromSecondsHeader(value: string | null | undefined): number | undefined {
+  const trimmed = value?.trim();
+  return trimmed && /^\d+(\.\d+)?$/.test(trimmed) ? Math.max(0, Number(trimmed) * 1000) : undefined;
 }

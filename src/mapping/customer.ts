@@ -4,7 +4,7 @@
  * @module
  */
 
-import { linkedId } from '../cliniko/links.js';
+import { linkedId } from '../core/ids.js';
 import type { ClinikoPatient } from '../cliniko/schemas/patient.js';
 import { ownersOn } from '../tradify/capabilities.js';
 import type { TradifyCustomerInput } from '../tradify/port.js';

@@ -1,12 +1,22 @@
 /**
- * The pure mapping layer: Cliniko patients → Tradify customers, Cliniko invoices → Tradify
- * invoices with exact GST, and the status planner. No I/O, no clock.
+ * `cliniko-tradify/mapping`: the pure mapping layer, for custom rules and their tests. Cliniko
+ * patients → Tradify customers, Cliniko invoices → Tradify invoices with exact GST, and the
+ * status planner, exactly as the engine calls them. No I/O, no clock.
  *
- * @module
+ * @example
+ * ```ts
+ * import { createMappingContext, mapPatientToCustomer, resolveMappingConfig } from 'cliniko-tradify/mapping';
+ * import { clinikoPatientSchema } from 'cliniko-tradify/cliniko';
+ *
+ * const config = resolveMappingConfig({ name: 'preferred' });
+ * const ctx = createMappingContext({ timeZone: 'Australia/Sydney', now: '2026-07-01T00:00:00Z' });
+ * const result = mapPatientToCustomer(clinikoPatientSchema.parse(rawPatient), config, ctx);
+ * ```
+ *
+ * @packageDocumentation
  */
 
-export { mapAddress, normaliseState, countryCode, formatAddressLine } from './address.js';
-export type { MappedAddress, NormalisedState } from './address.js';
+// --- the configuration --------------------------------------------------------------------
 export { resolveMappingConfig, veto, isVeto, DEFAULT_STATUS_TABLE } from './config.js';
 export type {
   MappingConfig,
@@ -23,20 +33,31 @@ export type {
 } from './config.js';
 export { createMappingContext } from './context.js';
 export type { MappingContext, MappingContextInit } from './context.js';
-export { mapCustomFields, customFieldText, CUSTOM_FIELD_LIMIT } from './custom-fields.js';
-export { mapPatientToCustomer, patientExternalReference, CUSTOMER_NAME_LIMIT } from './customer.js';
-export type { CustomerMapping, AuditStamp } from './customer.js';
-export { mapEmails, splitEmails, emailKey, isValidEmail, EMAIL_FIELD_LIMIT } from './emails.js';
-export { finding, hasBlockingFinding } from './findings.js';
-export type { Finding, FindingCode, FindingSeverity } from './findings.js';
-export { mapInvoice, invoiceExternalReference, parseExternalReference, liveItems } from './invoice.js';
-export type { InvoiceMapping, InvoiceMappingInput } from './invoice.js';
-export { cutToLength, tidySpaces, patientFullName } from './names.js';
-export type { CutText, NameStyle } from './names.js';
+
+// --- patients → customers -----------------------------------------------------------------
+export { mapPatientToCustomer, patientExternalReference } from './customer.js';
+export type { CustomerMapping, CustomerMappingBase, AuditStamp } from './customer.js';
+
+// --- invoices → invoices ------------------------------------------------------------------
+export { mapInvoice, invoiceExternalReference, parseExternalReference } from './invoice.js';
+export type { InvoiceMapping, InvoiceMappingBase, InvoiceMappingInput } from './invoice.js';
+export { checkTaxTable, mapInvoiceLines } from './tax.js';
+export type {
+  ResolvedTaxTable,
+  TaxRateChoice,
+  TaxRateProblem,
+  InvoiceLinesInput,
+  MappedLines,
+  MappedLine,
+  LineAmounts,
+  RateSource,
+} from './tax.js';
 export { buildOwnerDirectory, resolveOwner } from './owner.js';
 export type { OwnerDirectory, OwnerResolution } from './owner.js';
-export { mapPhones } from './phones.js';
-export { planInvoiceActions, invoicePatch } from './status.js';
+export type { Finding, FindingCode, FindingSeverity } from './findings.js';
+
+// --- the status planner -------------------------------------------------------------------
+export { planInvoiceActions } from './status.js';
 export type {
   InvoiceAction,
   InvoiceLinkInfo,
@@ -47,21 +68,9 @@ export type {
   StatusPlan,
   StatusPlanInput,
 } from './status.js';
-export { checkTaxTable, computeLineAmounts, lineTaxRate, mapInvoiceLines } from './tax.js';
-export type {
-  InvoiceLinesInput,
-  LineAmounts,
-  LineEncoding,
-  LineRate,
-  MappedLine,
-  MappedLines,
-  RateSource,
-  ResolvedTaxTable,
-  TaxRateChoice,
-  TaxRateProblem,
-} from './tax.js';
-export type { CustomerMappingBase } from './customer.js';
-export type { InvoiceMappingBase } from './invoice.js';
-export type { AddressFields } from './address.js';
-export type { MappedEmails } from './emails.js';
-export type { MappedPhones } from './phones.js';
+
+// --- the values mapping works in ----------------------------------------------------------
+export { Decimal } from '../core/decimal.js';
+export type { DecimalInput } from '../core/decimal.js';
+export { toLocalDate } from '../core/dates.js';
+export type { PlainDate } from '../core/dates.js';

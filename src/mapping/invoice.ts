@@ -6,7 +6,7 @@
  */
 
 import { addDays, toLocalDate } from '../core/dates.js';
-import { compareIds, linkedId } from '../cliniko/links.js';
+import { compareIds, linkedId } from '../core/ids.js';
 import type { ClinikoInvoice } from '../cliniko/schemas/invoice.js';
 import type { ClinikoInvoiceItem } from '../cliniko/schemas/invoice-item.js';
 import { ownersOn } from '../tradify/capabilities.js';

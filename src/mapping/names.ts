@@ -67,7 +67,7 @@ const ANY_CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
  * stripControlCharacters('Line 1\r\nLine 2\u0007', 'multi-line'); // 'Line 1\nLine 2'
  * ```
  */
-export function stripControlCharacters(text: string, field: 'single-line' | 'multi-line' = 'single-line'): string {
+function stripControlCharacters(text: string, field: 'single-line' | 'multi-line' = 'single-line'): string {
   const clean = HAS_CONTROL.test(text) ? text.replace(CONTROL, '') : text;
   if (!/[\t\n\r]/.test(clean)) return clean;
   return field === 'multi-line' ? clean.replace(/\r\n?/g, '\n') : clean.replace(/\r\n|[\t\n\r]/g, ' ');

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { linkedId } from '../cliniko/links.js';
+import { linkedId } from '../core/ids.js';
 import type { ClinikoPractitioner } from '../cliniko/schemas/practitioner.js';
 import type { ClinikoUser } from '../cliniko/schemas/user.js';
 import type { TradifyStaff } from '../tradify/port.js';

@@ -154,7 +154,7 @@ function sameLine(want: TradifyLineItemInput, have: TradifyInvoice['lineItems'][
  * The fields of `draft` that differ from the Tradify invoice, as a patch (lines whole).
  * Empty when Tradify already matches.
  */
-export function invoicePatch(draft: TradifyInvoiceInput, current: TradifyInvoice): TradifyInvoicePatch {
+function invoicePatch(draft: TradifyInvoiceInput, current: TradifyInvoice): TradifyInvoicePatch {
   const patch: TradifyInvoicePatch = {};
   if (draft.customerId !== current.customerId) patch.customerId = draft.customerId;
   if (draft.invoiceDate !== current.invoiceDate) patch.invoiceDate = draft.invoiceDate;

@@ -1,5 +1,5 @@
 /**
- * Pure helpers shared by the state stores: lease rules, id order, paging cursors, input checks.
+ * Pure helpers shared by the state stores: lease rules, paging cursors, input checks.
  *
  * @internal
  * @module
@@ -24,15 +24,6 @@ export function pageLimit(options: PageOptions | undefined): number {
   const limit = options?.limit ?? DEFAULT_PAGE_LIMIT;
   if (!Number.isInteger(limit) || limit < 1) return DEFAULT_PAGE_LIMIT;
   return Math.min(limit, MAX_PAGE_LIMIT);
-}
-
-/**
- * Id order used by every store: shorter first, then text. For canonical digit strings this is
- * numeric (`BigInt`) order, and SQL can do the same with `ORDER BY length(id), id`.
- */
-export function compareIds(a: string, b: string): number {
-  if (a.length !== b.length) return a.length - b.length;
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The error for a malformed store argument (a programming error in the caller). */

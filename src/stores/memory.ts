@@ -6,8 +6,7 @@
  */
 
 import { ClinikoTradifyError } from '../core/errors.js';
-import { rejectUnknownOptions } from '../core/options.js';
-import { MEMORY_STORE_OPTION_SHAPE } from './option-shapes.js';
+import { rejectUnknownOptions, type OptionShape } from '../core/options.js';
 import type {
   AcquireLeaseOptions,
   AlertIncident,
@@ -44,10 +43,10 @@ import type {
   StreamCursor,
   TradifyIndexEntry,
 } from '../sync/ports.js';
+import { compareIdsShorterFirst } from '../core/ids.js';
 import {
   acquireLeaseState,
   assertLeaseLive,
-  compareIds,
   decodeCursor,
   encodeCursor,
   isLive,
@@ -71,6 +70,9 @@ export interface MemoryStateStoreOptions {
    */
   clock?: (() => number) | undefined;
 }
+
+/** Keys of {@link MemoryStateStoreOptions}. */
+const MEMORY_STORE_OPTION_SHAPE = { clock: true } as const satisfies OptionShape<MemoryStateStoreOptions>;
 
 interface AccountData {
   lease: LeaseState;
@@ -106,8 +108,8 @@ function paginate<T>(
   return { items: items.map(clone), next: hasMore && items.length > 0 ? cursorOf(items[items.length - 1]!) : undefined };
 }
 
-/** Paging by an id in {@link compareIds} order. */
-const byId = <T>(idOf: (item: T) => string) => [idOf, (item: T, cursor: string) => compareIds(idOf(item), cursor) > 0] as const;
+/** Paging by an id in {@link compareIdsShorterFirst} order. */
+const byId = <T>(idOf: (item: T) => string) => [idOf, (item: T, cursor: string) => compareIdsShorterFirst(idOf(item), cursor) > 0] as const;
 
 /**
  * A {@link StateStore} held in memory. Passes the same conformance suite as the durable stores.
@@ -327,13 +329,13 @@ export class MemoryStateStore implements StateStore {
         (l) => l.kind === options.kind && (status === 'all' || l.status === status),
       );
       const keyed = rows.map((l) => ({ l, seq: data.linkSeq.get(l)! }));
-      keyed.sort((a, b) => compareIds(a.l.clinikoId, b.l.clinikoId) || a.seq - b.seq);
+      keyed.sort((a, b) => compareIdsShorterFirst(a.l.clinikoId, b.l.clinikoId) || a.seq - b.seq);
       const page = paginate(
         keyed,
         (k) => encodeCursor([k.l.clinikoId, String(k.seq)]),
         (k, cursor) => {
           const [id, seq] = decodeCursor(cursor);
-          return (compareIds(k.l.clinikoId, id ?? '') || k.seq - Number(seq)) > 0;
+          return (compareIdsShorterFirst(k.l.clinikoId, id ?? '') || k.seq - Number(seq)) > 0;
         },
         options,
       );
@@ -424,7 +426,7 @@ export class MemoryStateStore implements StateStore {
           (options?.stream === undefined || d.stream === options.stream) &&
           (options?.reasonCode === undefined || d.reasonCode === options.reasonCode),
       );
-      rows.sort((a, b) => compareIds(a.id, b.id));
+      rows.sort((a, b) => compareIdsShorterFirst(a.id, b.id));
       return paginate(rows, ...byId((d: DeadLetter) => d.id), options);
     },
     resolve: async (accountId: string, id: string, resolution?: string, options?: StoreCallOptions) =>
@@ -474,7 +476,7 @@ export class MemoryStateStore implements StateStore {
           (options?.kind === undefined || r.kind === options.kind) &&
           (options?.recordId === undefined || r.recordId === options.recordId),
       );
-      rows.sort((a, b) => compareIds(a.id, b.id));
+      rows.sort((a, b) => compareIdsShorterFirst(a.id, b.id));
       return paginate(rows, ...byId((r: Review) => r.id), options);
     },
     resolve: async (accountId: string, id: string, resolution: string, options?: StoreCallOptions): Promise<Review | undefined> => {
@@ -614,7 +616,7 @@ export class MemoryStateStore implements StateStore {
     },
     list: async (accountId: string, selector: StagingSelector, options?: PageOptions): Promise<StorePage<StagingRow>> => {
       const bucket = this.#stagingBucket(this.#account(accountId, options?.signal), selector, false);
-      const rows = [...(bucket?.values() ?? [])].sort((a, b) => compareIds(a.id, b.id));
+      const rows = [...(bucket?.values() ?? [])].sort((a, b) => compareIdsShorterFirst(a.id, b.id));
       return paginate(rows, ...byId((r: StagingRow) => r.id), options);
     },
     getMany: async (accountId: string, selector: StagingSelector, ids: readonly string[], options?: StoreCallOptions): Promise<Map<string, StagingRow>> => {
@@ -628,7 +630,7 @@ export class MemoryStateStore implements StateStore {
     },
     findByKey: async (accountId: string, selector: StagingSelector, key: string, options?: StoreCallOptions): Promise<StagingRow[]> => {
       const bucket = this.#stagingBucket(this.#account(accountId, options?.signal), selector, false);
-      return [...(bucket?.values() ?? [])].filter((r) => r.key === key).sort((a, b) => compareIds(a.id, b.id)).map(clone);
+      return [...(bucket?.values() ?? [])].filter((r) => r.key === key).sort((a, b) => compareIdsShorterFirst(a.id, b.id)).map(clone);
     },
     count: async (accountId: string, selector: StagingSelector, options?: StoreCallOptions): Promise<number> =>
       this.#stagingBucket(this.#account(accountId, options?.signal), selector, false)?.size ?? 0,
@@ -659,12 +661,12 @@ export class MemoryStateStore implements StateStore {
     findByExternalReference: async (accountId: string, kind: TradifyIndexEntry['kind'], ref: string, options?: StoreCallOptions) =>
       this.#indexEntries(accountId, kind, options?.signal)
         .filter((e) => e.externalReference === ref)
-        .sort((a, b) => compareIds(a.tradifyId, b.tradifyId))
+        .sort((a, b) => compareIdsShorterFirst(a.tradifyId, b.tradifyId))
         .map(clone),
     findByEmailHash: async (accountId: string, kind: TradifyIndexEntry['kind'], hash: string, options?: StoreCallOptions) =>
       this.#indexEntries(accountId, kind, options?.signal)
         .filter((e) => e.emailHash === hash)
-        .sort((a, b) => compareIds(a.tradifyId, b.tradifyId))
+        .sort((a, b) => compareIdsShorterFirst(a.tradifyId, b.tradifyId))
         .map(clone),
     count: async (accountId: string, kind: TradifyIndexEntry['kind'], options?: StoreCallOptions) =>
       this.#indexEntries(accountId, kind, options?.signal).length,

@@ -9,8 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { ClinikoTradifyError, ConfigError, LeaseHeldError, LeaseLostError } from '../core/errors.js';
-import { rejectUnknownOptions } from '../core/options.js';
-import { POSTGRES_STORE_OPTION_SHAPE } from './option-shapes.js';
+import { rejectUnknownOptions, type OptionShape } from '../core/options.js';
 import type {
   AcquireLeaseOptions,
   AlertIncident,
@@ -74,6 +73,15 @@ export interface PostgresStateStoreOptions {
    */
   maxConnections?: number | undefined;
 }
+
+/** Keys of {@link PostgresStateStoreOptions}. */
+const POSTGRES_STORE_OPTION_SHAPE = {
+  connectionString: true,
+  pool: true,
+  schema: true,
+  clock: true,
+  maxConnections: true,
+} as const satisfies OptionShape<PostgresStateStoreOptions>;
 
 type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
 

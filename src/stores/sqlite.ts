@@ -9,8 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { ClinikoTradifyError } from '../core/errors.js';
-import { rejectUnknownOptions } from '../core/options.js';
-import { SQLITE_STORE_OPTION_SHAPE } from './option-shapes.js';
+import { rejectUnknownOptions, type OptionShape } from '../core/options.js';
 import type {
   AcquireLeaseOptions,
   AlertIncident,
@@ -91,6 +90,9 @@ export interface SqliteStateStoreOptions {
    */
   busyTimeoutMs?: number | undefined;
 }
+
+/** Keys of {@link SqliteStateStoreOptions}. */
+const SQLITE_STORE_OPTION_SHAPE = { path: true, clock: true, busyTimeoutMs: true } as const satisfies OptionShape<SqliteStateStoreOptions>;
 
 type Db = Database.Database;
 

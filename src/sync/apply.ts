@@ -4,9 +4,9 @@
  * @module
  */
 import type { ApplyResult, SyncPlan } from './plan.js';
-import { PageWork } from './streams/commit.js';
+import { PageWork } from './streams/page-work.js';
 import type { RunContext } from './streams/context.js';
-import { commit } from './streams/runner.js';
+import { commit } from './streams/commit.js';
 import { syncInvoicesByIds, syncPatientsByIds } from './targeted.js';
 
 /** Applies a plan's items inside the run's lease: patients first, then invoices. */

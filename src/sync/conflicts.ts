@@ -7,17 +7,18 @@
  */
 import type { TradifyCustomer, TradifyInvoice } from '../tradify/port.js';
 import { dueDaysFromListing } from './due-days.js';
-import { payloadHash } from './hash.js';
-import { PageWork } from './streams/commit.js';
+import { payloadHash } from '../core/hash.js';
+import { PageWork } from './streams/page-work.js';
 import type { RunContext } from './streams/context.js';
-import { indexEntry, loadPatientStates, syncPatient } from './streams/patients.js';
+import { indexEntry, loadPatientStates, syncPatient } from './streams/patient-sync.js';
 import { customerProjection, changedFieldNames, invoiceProjection } from './streams/projection.js';
 import { syncInvoicesByIds } from './targeted.js';
 import { patientsByIds } from './streams/source.js';
-import { commit, type StopReason } from './streams/runner.js';
+import { commit } from './streams/commit.js';
+import type { StopReason } from './streams/runner.js';
 import { mapPatientToCustomer } from '../mapping/customer.js';
 import { isTransientError } from '../core/errors.js';
-import { TargetDownError, isTargetDown } from './writer.js';
+import { TargetDownError, isTargetDown } from './record-retry.js';
 
 /** The pseudo-stream whose cursor records when customers were last listed. */
 const CUSTOMERS_CURSOR = 'tradify-customers';

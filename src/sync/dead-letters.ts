@@ -6,10 +6,10 @@
  */
 import type { ResolvedEngineOptions } from './engine-options.js';
 import type { DeadLetter, DeadLetterListOptions, StorePage } from './ports.js';
-import { PageWork } from './streams/commit.js';
+import { PageWork } from './streams/page-work.js';
 import type { RunContext } from './streams/context.js';
-import type { RunExecutor } from './streams/executor.js';
-import { commit } from './streams/runner.js';
+import type { RunExecutor } from './streams/run-body.js';
+import { commit } from './streams/commit.js';
 import { syncInvoicesByIds, syncPatientsByIds, type TargetOutcome } from './targeted.js';
 
 /** Options of `deadLetters.replay()`. */

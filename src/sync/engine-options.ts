@@ -7,12 +7,12 @@
 import { ConfigError } from '../core/errors.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { defaultLogger, type Logger } from '../core/logger.js';
-import { DEFAULT_TIME_ZONE, isValidTimeZone, parseDuration } from '../core/dates.js';
+import { DEFAULT_TIME_ZONE, isValidTimeZone, parseDuration, toWholeSecondIso } from '../core/dates.js';
 import { rejectUnknownOptions, type OptionShape } from '../core/options.js';
 import { resolveMappingConfig, type MappingConfig, type ResolvedMappingConfig } from '../mapping/config.js';
 import type { TradifyPort } from '../tradify/port.js';
 import type { Alerter, RetryPolicy, StateStore } from './ports.js';
-import { destinationOf } from '../alerts/delivery.js';
+import { alerterOf, type AlertDestinations } from '../alerts/routing.js';
 import { ExponentialBackoffRetryPolicy } from './retry-policy.js';
 import type { ClinikoSourceClient } from './streams/source.js';
 
@@ -28,8 +28,12 @@ export interface SyncEngineOptions {
   mapping?: MappingConfig | undefined;
   /** Engine-level retry of whole records. @defaultValue `new ExponentialBackoffRetryPolicy()` */
   retryPolicy?: RetryPolicy | undefined;
-  /** Where alerts go (aggregated: one per kind per run). @defaultValue a `ConsoleAlerter` */
-  alerter?: Alerter | undefined;
+  /**
+   * Where alerts go (aggregated: one per kind per run): one alerter, or a list of alerters and
+   * routes (`{ alerter, minSeverity, kinds }`), each its own destination with its own delivery
+   * state (see `AlertRouter`). @defaultValue a `ConsoleAlerter`
+   */
+  alerter?: AlertDestinations | undefined;
   /** Logs name records by id only. @defaultValue warnings and errors to the console */
   logger?: Logger | undefined;
   /** IANA zone for local dates; a business's `time_zone_identifier` wins. @defaultValue `'Australia/Sydney'` */
@@ -59,6 +63,7 @@ export interface ResolvedEngineOptions {
   readonly store: StateStore;
   readonly mapping: ResolvedMappingConfig;
   readonly retryPolicy: RetryPolicy;
+  /** The alerter; a list given as `alerter` is an `AlertRouter` here. */
   readonly alerter: Alerter | undefined;
   readonly logger: Logger;
   readonly timeZone: string;
@@ -121,7 +126,7 @@ export function resolveInitialSyncFrom(value: Date | string | undefined): string
   if (!Number.isFinite(ms)) {
     throw new ConfigError('initialSyncFrom', `SyncEngine option 'initialSyncFrom' must be a Date or an ISO 8601 date such as '2025-07-01'.`);
   }
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return toWholeSecondIso(ms);
 }
 
 function resolveAccountId(value: string | undefined): string {
@@ -130,12 +135,6 @@ function resolveAccountId(value: string | undefined): string {
     throw new ConfigError('accountId', `SyncEngine option 'accountId' must be 1–100 letters, digits, '.', '_', ':' or '-'; leave it out to use 'default'.`);
   }
   return value;
-}
-
-/** The alerter, once its destination name is known to be usable as a key of delivery state. */
-function checkedAlerter(alerter: Alerter | undefined): Alerter | undefined {
-  if (alerter) destinationOf(alerter);
-  return alerter;
 }
 
 /**
@@ -160,7 +159,7 @@ export function resolveEngineOptions(options: SyncEngineOptions, defaultAlerter?
     store: options.store,
     mapping: resolveMappingConfig(options.mapping ?? {}),
     retryPolicy: options.retryPolicy ?? new ExponentialBackoffRetryPolicy(),
-    alerter: checkedAlerter(options.alerter ?? defaultAlerter?.()),
+    alerter: alerterOf(options.alerter ?? defaultAlerter?.()),
     logger: options.logger ?? defaultLogger,
     timeZone,
     accountId: resolveAccountId(options.accountId),

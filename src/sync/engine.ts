@@ -28,12 +28,12 @@ import { AuditApi } from './audit.js';
 import { refreshTradifyIndex, resolveConflicts } from './conflicts.js';
 import { countByAction, planFromJson, planToJson, type ApplyResult, type SyncPlan } from './plan.js';
 import { applyPlanItems } from './apply.js';
-import type { RunBody } from './streams/executor.js';
+import type { RunBody } from './streams/run-body.js';
 import { runReconciliation, clinikoSourceFromClient } from './reconcile/index.js';
 import type { ReconcileInternals, ReconcileOptions, RepairContext } from './reconcile/types.js';
 import type { ReconciliationReport } from './report/index.js';
-import { PageWork } from './streams/commit.js';
-import { commit } from './streams/runner.js';
+import { PageWork } from './streams/page-work.js';
+import { commit } from './streams/commit.js';
 import { syncInvoicesByIds, syncPatientsByIds } from './targeted.js';
 import { settleSweep } from './settle.js';
 import { expectedCustomer } from './expected.js';
@@ -157,11 +157,11 @@ export class SyncEngine {
    * @throws LeaseHeldError when a run holds the account's lease.
    */
   async reconcile(options: ReconcileOptions = {}): Promise<ReconciliationReport> {
-    return runReconciliation(this.reconcileInternals(), options);
+    return runReconciliation(this.#reconcileInternals(), options);
   }
 
-  /** @internal What `runReconciliation` needs from this engine. */
-  reconcileInternals(): ReconcileInternals {
+  /** What `runReconciliation` needs from this engine. */
+  #reconcileInternals(): ReconcileInternals {
     const o = this.#options;
     return {
       accountId: o.accountId,

@@ -11,8 +11,7 @@ import type { SyncStream } from './events.js';
 import type { StreamCursor } from './ports.js';
 import type { Eta } from './eta.js';
 import type { PendingWork } from './summary.js';
-
-const EPOCH = '1970-01-01T00:00:00Z';
+import { streamStart, type StreamStartOptions } from './stream-start.js';
 
 /** What the next sync will read, and how long it will take at the engine's rates. */
 export interface SyncEstimate {
@@ -23,20 +22,6 @@ export interface SyncEstimate {
   pending: PendingWork;
   /** The time at the configured rates, and which API decides it. */
   eta: Eta;
-}
-
-/** Where a stream's next read starts. */
-export interface StreamStartOptions {
-  /** Seconds re-read before the cursor. */
-  lookbackSeconds: number;
-  /** Where the first sync starts (ISO 8601 UTC), when it does not start at the beginning. */
-  initialSyncFrom?: string | undefined;
-}
-
-/** Where a stream starts reading: its cursor minus the lookback, or `initialSyncFrom` on the first sync. */
-export function streamStart(cursor: StreamCursor | undefined, options: StreamStartOptions): string {
-  if (cursor) return new Date(Date.parse(cursor.updatedAt) - options.lookbackSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  return options.initialSyncFrom ?? EPOCH;
 }
 
 async function countFrom(pages: AsyncIterable<KeysetPage<unknown>>): Promise<number> {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { sha256 } from './hash.js';
+import { sha256 } from '../core/hash.js';
 
 /** What an idempotency key is derived from. */
 export interface IdempotencyKeyParts {

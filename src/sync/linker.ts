@@ -8,7 +8,7 @@
  * @module
  */
 import type { RunContext } from './streams/context.js';
-import { emailHash } from './hash.js';
+import { emailHash } from '../core/hash.js';
 import { patientsWithEmail } from './streams/source.js';
 
 /** How a customer for a patient was found, or why none was. */

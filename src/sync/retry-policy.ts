@@ -7,6 +7,7 @@
 
 import { isAbortError, isRateLimitError, isTransientError } from '../core/errors.js';
 import { rejectUnknownOptions, type OptionShape } from '../core/options.js';
+import { FullJitterBackoff } from '../core/retry.js';
 import type { RetryContext, RetryDecision, RetryPolicy } from './ports.js';
 
 /** Options of {@link ExponentialBackoffRetryPolicy}. */
@@ -68,21 +69,19 @@ const RETRY_POLICY_SHAPE = {
  */
 export class ExponentialBackoffRetryPolicy implements RetryPolicy {
   readonly #maxAttempts: number;
-  readonly #baseDelayMs: number;
   readonly #maxDelayMs: number;
   readonly #maxElapsedMs: number;
   readonly #isRetryable: (error: unknown) => boolean;
-  readonly #random: () => number;
+  readonly #backoff: FullJitterBackoff;
 
   /** @throws ConfigError for an unknown option, naming the nearest valid one. */
   constructor(options: ExponentialBackoffRetryPolicyOptions = {}) {
     rejectUnknownOptions(options, RETRY_POLICY_SHAPE, { owner: 'ExponentialBackoffRetryPolicy' });
     this.#maxAttempts = options.maxAttempts ?? 3;
-    this.#baseDelayMs = options.baseDelayMs ?? 2_000;
     this.#maxDelayMs = options.maxDelayMs ?? 60_000;
     this.#maxElapsedMs = options.maxElapsedMs ?? 300_000;
     this.#isRetryable = options.isRetryable ?? isTransientError;
-    this.#random = options.random ?? Math.random;
+    this.#backoff = new FullJitterBackoff({ baseDelayMs: options.baseDelayMs ?? 2_000, maxDelayMs: this.#maxDelayMs }, options.random ?? Math.random);
   }
 
   /** Decide whether to try again after `context.attempt` failed attempts, and after how long. */
@@ -96,8 +95,7 @@ export class ExponentialBackoffRetryPolicy implements RetryPolicy {
   }
 
   #delayFor(context: RetryContext): number {
-    const ceiling = Math.min(this.#maxDelayMs, this.#baseDelayMs * 2 ** Math.max(0, context.attempt - 1));
-    const jittered = Math.floor(this.#random() * ceiling);
+    const jittered = this.#backoff.delayMs(Math.max(0, context.attempt - 1));
     const requested = isRateLimitError(context.error) ? (context.error.retryAfterMs ?? 0) : 0;
     return Math.min(this.#maxDelayMs, Math.max(jittered, requested));
   }

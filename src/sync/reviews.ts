@@ -6,9 +6,9 @@
  */
 import type { ResolvedEngineOptions } from './engine-options.js';
 import type { Review, ReviewListOptions, StorePage } from './ports.js';
-import { PageWork } from './streams/commit.js';
-import type { RunExecutor } from './streams/executor.js';
-import { commit } from './streams/runner.js';
+import { PageWork } from './streams/page-work.js';
+import type { RunExecutor } from './streams/run-body.js';
+import { commit } from './streams/commit.js';
 import { syncInvoicesByIds, syncPatientsByIds } from './targeted.js';
 import { ConfigError } from '../core/errors.js';
 import { UNREADABLE_REVIEW_KINDS } from './unreadable.js';

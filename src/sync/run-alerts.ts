@@ -54,32 +54,33 @@ export class RunAlerts {
   /**
    * Sends every aggregated alert, not repeating a problem the account was already alerted about
    * while it stays unchanged (incidents in the store), and resolves the run kinds' incidents that
-   * did not come back, so a problem that returns alerts again. When every alert got through,
-   * also sends the account's earlier alerts whose delivery failed. A failed delivery is recorded
-   * and logged once per incident, never thrown, whatever the alerter's `throwOnFailure`.
+   * did not come back, so a problem that returns alerts again. Then sends the account's earlier
+   * alerts whose delivery failed, to every destination that did not just fail. A failed delivery
+   * is recorded and logged once per incident and destination, never thrown, whatever the
+   * alerter's `throwOnFailure`.
    */
   async flush(alerter: Alerter | undefined, store: Pick<StateStore, 'incidents'>, logger: Logger, accountId: string, runId: string, at: string, signal?: AbortSignal): Promise<Alert[]> {
     const alerts = this.build(accountId, runId, at);
     if (!alerter) return alerts;
     const deduper = new DedupingAlerter({ alerter, store, logger, clock: { now: () => Date.parse(at) } });
-    const allDelivered = await sendAll(deduper, alerts, logger, runId, signal);
+    const failed = await sendAll(deduper, alerts, logger, runId, signal);
     await deduper
       .resolveAbsent(accountId, alerts.map((a) => a.fingerprint), { kinds: RUN_ALERT_KINDS, signal })
       .catch(() => logger.warn('could not resolve old alert incidents', { runId }));
-    // a destination that just failed is still down: the earlier alerts wait for the next run
-    if (allDelivered) await deduper.retryUndelivered(accountId, { signal }).catch(() => logger.warn('could not retry undelivered alerts', { runId }));
+    // a destination that just failed is still down: its earlier alerts wait for the next run
+    await deduper.retryUndelivered(accountId, { signal, except: failed }).catch(() => logger.warn('could not retry undelivered alerts', { runId }));
     return alerts;
   }
 }
 
-/** Sends each alert through the deduper; whether none failed to be delivered. */
-async function sendAll(deduper: DedupingAlerter, alerts: readonly Alert[], logger: Logger, runId: string, signal: AbortSignal | undefined): Promise<boolean> {
-  let allDelivered = true;
+/** Sends each alert through the deduper; the destinations where a delivery failed. */
+async function sendAll(deduper: DedupingAlerter, alerts: readonly Alert[], logger: Logger, runId: string, signal: AbortSignal | undefined): Promise<Set<string>> {
+  const failed = new Set<string>();
   for (const alert of alerts) {
-    const result = await deduper.send(alert, { signal }).catch(() => logger.warn('could not record an alert incident', { kind: alert.kind, runId }));
-    if (result?.status === 'failed') allDelivered = false;
+    const results = await deduper.sendEach(alert, { signal }).catch(() => logger.warn('could not record an alert incident', { kind: alert.kind, runId }));
+    for (const result of results ?? []) if (result.status === 'failed') failed.add(result.destination);
   }
-  return allDelivered;
+  return failed;
 }
 
 /** The kinds a sync run raises (reconciliation manages its own incidents). */

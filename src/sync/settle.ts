@@ -8,11 +8,12 @@
  */
 import { isTransientError } from '../core/errors.js';
 import { instantToEpochMs } from '../core/dates.js';
-import { PageWork } from './streams/commit.js';
+import { PageWork } from './streams/page-work.js';
 import type { RunContext } from './streams/context.js';
-import { commit, type StopReason } from './streams/runner.js';
+import { commit } from './streams/commit.js';
+import type { StopReason } from './streams/runner.js';
 import { syncInvoicesByIds } from './targeted.js';
-import { TargetDownError, isTargetDown } from './writer.js';
+import { TargetDownError, isTargetDown } from './record-retry.js';
 
 async function linkedDrafts(run: RunContext): Promise<string[]> {
   const { tradify, store } = run.options;

@@ -6,10 +6,10 @@
  */
 import type { ClinikoInvoice } from '../cliniko/schemas/invoice.js';
 import type { ClinikoPatient } from '../cliniko/schemas/patient.js';
-import type { PageWork } from './streams/commit.js';
+import type { PageWork } from './streams/page-work.js';
 import type { RunContext } from './streams/context.js';
 import { ensureCustomers, loadInvoiceStates, NO_INVOICE_STATE, syncInvoice, type InvoiceOutcome, type SyncInvoiceOptions } from './streams/invoices.js';
-import { loadPatientStates, syncPatient, type PatientOutcome, type SyncPatientOptions } from './streams/patients.js';
+import { loadPatientStates, syncPatient, type PatientOutcome, type SyncPatientOptions } from './streams/patient-sync.js';
 import { invoicesByIds, patientsByIds } from './streams/source.js';
 
 /** What happened to each requested id; `'missing'` when Cliniko no longer has it. */

@@ -29,7 +29,7 @@ export function agreesToTheCent(raw: Decimal, actual: Decimal): boolean {
  * taxes; Tradify rounds each line's tax to the cent (`docs/tradify-contract.md#arithmetic`), so with every line total agreeing
  * the two may differ by up to half a cent per line. Beyond that it is a difference.
  */
-export function taxAgrees(raw: Decimal, actual: Decimal, lines: number): boolean {
+function taxAgrees(raw: Decimal, actual: Decimal, lines: number): boolean {
   if (agreesToTheCent(raw, actual)) return true;
   return raw.sub(actual).abs().cmp(HALF_CENT.mul(Math.max(1, lines))) <= 0;
 }

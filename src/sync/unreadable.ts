@@ -24,14 +24,14 @@ import type { Logger } from '../core/logger.js';
 import { emailKey } from '../mapping/emails.js';
 import { parseExternalReference } from '../mapping/invoice.js';
 import type { TradifyListedResource, TradifyUnreadableRow } from '../tradify/port.js';
-import { emailHash } from './hash.js';
+import { emailHash } from '../core/hash.js';
 import type { NewReview, Review, StateStore } from './ports.js';
 import type { RunAlerts } from './run-alerts.js';
-import type { PageWork } from './streams/commit.js';
+import type { PageWork } from './streams/page-work.js';
 import type { RunCounters } from './summary.js';
 
 /** The reason code of the review opened for a Tradify row that could not be read. */
-export const UNREADABLE_ROW_REASON = 'tradify-row-unreadable';
+const UNREADABLE_ROW_REASON = 'tradify-row-unreadable';
 
 /** The reason code of a dead letter for a record held back by an unreadable Tradify row. */
 export const HELD_REASON = 'tradify-record-unreadable';

@@ -25,7 +25,7 @@ export interface PortCall {
 }
 
 /** The refusal a call must meet: an error class by name (any error when absent) and its fields. */
-export interface Refusal {
+interface Refusal {
   name?: string | undefined;
   reason?: string | undefined;
   existingId?: string | undefined;
@@ -34,7 +34,7 @@ export interface Refusal {
 const PREFIX = 'TradifyPort conformance:';
 
 /** Text for a failure message: JSON, shortened. The inputs are the suite's own test data. */
-export function show(value: unknown): string {
+function show(value: unknown): string {
   if (value === undefined) return 'undefined';
   let text: string;
   try {
@@ -51,7 +51,7 @@ function describeCall(call: PortCall): string {
 }
 
 /** A call of the port that was expected to succeed and did not; the original error is `cause`. */
-export class PortCallFailed extends Error {
+class PortCallFailed extends Error {
   override readonly name = 'PortCallFailed';
   readonly original: unknown;
   constructor(call: PortCall, original: unknown) {
@@ -72,7 +72,7 @@ function errorText(error: unknown): string {
 }
 
 /** A field of a thrown value, whatever it is. */
-export function field(error: unknown, name: string): unknown {
+function field(error: unknown, name: string): unknown {
   return typeof error === 'object' && error !== null ? (error as Record<string, unknown>)[name] : undefined;
 }
 
@@ -187,7 +187,7 @@ function refusalText(expected: Refusal): string {
 // Decimals, written without the library's Decimal
 
 /** `"099.900"` → `"99.9"`; `undefined` for anything not a decimal string. */
-export function normalDecimal(value: unknown): string | undefined {
+function normalDecimal(value: unknown): string | undefined {
   if (typeof value !== 'string' || !/^-?\d+(\.\d+)?$/.test(value)) return undefined;
   const negative = value.startsWith('-');
   const [whole = '0', fraction = ''] = value.replace('-', '').split('.');
@@ -223,7 +223,7 @@ export function idsOf(records: ReadonlyArray<{ id: string }>): string[] {
 }
 
 /** The backend's default tax rate (the suite assumes 10 % GST). */
-export async function defaultTaxRateId(port: TradifyPort): Promise<string> {
+async function defaultTaxRateId(port: TradifyPort): Promise<string> {
   const rates = await collect(port.taxRates.list());
   return rates.find((r) => r.isDefault)?.id ?? failCheck({ method: 'taxRates.list' }, 'one rate with isDefault', rates);
 }
@@ -234,7 +234,7 @@ export async function newCustomer(port: TradifyPort, t: CheckTools, label: strin
 }
 
 /** One 100.00 consultation. */
-export const ONE_LINE: TradifyLineItemInput[] = [{ description: 'Consultation', quantity: '1', unitPrice: '100.00' }];
+const ONE_LINE: TradifyLineItemInput[] = [{ description: 'Consultation', quantity: '1', unitPrice: '100.00' }];
 
 /** The input of an exclusive draft for `customerId`, every line at the default rate unless `no_tax`. */
 export async function invoiceInput(

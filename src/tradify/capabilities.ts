@@ -9,7 +9,7 @@ import type { TradifyCapabilities, TradifyEntityCapabilities } from './port.js';
 export type TradifyCapabilityEntity = keyof TradifyEntityCapabilities;
 
 /** Whether `flag` (a boolean for both entities, or per entity) holds for `entity`; absent is `false`. */
-export function capabilityFor(flag: boolean | TradifyEntityCapabilities | undefined, entity: TradifyCapabilityEntity): boolean {
+function capabilityFor(flag: boolean | TradifyEntityCapabilities | undefined, entity: TradifyCapabilityEntity): boolean {
   if (flag === undefined) return false;
   return typeof flag === 'boolean' ? flag : flag[entity] === true;
 }

@@ -4,8 +4,8 @@
  * @module
  */
 import { ConfigError } from '../core/errors.js';
-import type { HttpTransportOptions } from '../core/http.js';
-import { rejectUnknownOptions, TRANSPORT_OPTION_SHAPE, type OptionShape } from '../core/options.js';
+import { TRANSPORT_OPTION_SHAPE, type HttpTransportOptions } from '../core/http.js';
+import { rejectUnknownOptions, type OptionShape } from '../core/options.js';
 import { isLoopbackHost } from '../core/redact.js';
 import type { TradifyCapabilities } from './port.js';
 
@@ -55,10 +55,8 @@ const TRADIFY_OPTION_SHAPE = {
   auth: true,
   requestsPerMinute: true,
   pageSize: true,
-  capabilities: true,
+  capabilities: { ownerStaffId: true, uniqueExternalReference: true },
 } as const satisfies OptionShape<HttpTradifyClientOptions>;
-
-const CAPABILITY_NAMES = ['ownerStaffId', 'uniqueExternalReference'] as const;
 
 /** A capability is a boolean, or `{ customers, invoices }` booleans. */
 function isCapabilityValue(value: unknown): boolean {
@@ -72,9 +70,6 @@ function validateCapabilities(capabilities: unknown): void {
   if (capabilities === undefined) return;
   if (typeof capabilities !== 'object' || capabilities === null) throw new ConfigError('capabilities', 'capabilities must be an object.');
   for (const [name, value] of Object.entries(capabilities)) {
-    if (!(CAPABILITY_NAMES as readonly string[]).includes(name)) {
-      throw new ConfigError(`capabilities.${name}`, `capabilities.${name} is not a capability; the known ones are ${CAPABILITY_NAMES.join(' and ')}.`);
-    }
     if (value !== undefined && !isCapabilityValue(value)) {
       throw new ConfigError(`capabilities.${name}`, `capabilities.${name} must be true, false or { customers: boolean, invoices: boolean }.`);
     }

@@ -65,7 +65,7 @@ function readRows<T>(raw: readonly unknown[], spec: TradifyRowSpec<T>): T[] {
 }
 
 /** What identifies a row that failed its schema: its id, reference and email, when they are strings. */
-export function unreadableRow(resource: TradifyListedResource, row: unknown, issues: ValidationIssue[]): TradifyUnreadableRow {
+function unreadableRow(resource: TradifyListedResource, row: unknown, issues: ValidationIssue[]): TradifyUnreadableRow {
   const fields = (typeof row === 'object' && row !== null ? row : {}) as Record<string, unknown>;
   const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
   return { resource, id: text(fields.id), issues, externalReference: text(fields.externalReference), email: text(fields.email) };

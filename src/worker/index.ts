@@ -17,6 +17,5 @@ export type {
   WorkerEngine,
   WorkerEngineContext,
 } from './worker.js';
-export { isDueInMinute, minuteStart, slotJobId } from './schedule.js';
 export { PostgresStateStore } from '../stores/postgres.js';
 export type { PostgresStateStoreOptions } from '../stores/postgres.js';

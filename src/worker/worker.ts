@@ -20,6 +20,7 @@
 
 import PgBoss from 'pg-boss';
 import { ClinikoClient } from '../cliniko/client.js';
+import { systemClock } from '../core/clock.js';
 import { ConfigError, LeaseHeldError, isAbortError, isClinikoTradifyError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { DEFAULT_TIME_ZONE, isValidTimeZone } from '../core/dates.js';
@@ -330,7 +331,7 @@ async function ensureQueue(boss: PgBoss, name: string, options: Omit<PgBoss.Queu
       return;
     } catch (error) {
       if (attempt >= 5) throw error;
-      await abortableDelay(100 * attempt + Math.floor(Math.random() * 100));
+      await systemClock.sleep(100 * attempt + Math.floor(Math.random() * 100));
     }
   }
 }
@@ -390,7 +391,7 @@ class WorkerRuntime {
         if ((await this.send({ accountId: account.id, kind, reason: 'schedule' }, slotJobId(kind, account.id, slot, account.timeZone ?? DEFAULT_TIME_ZONE), signal)) !== null) sent++;
       }
     }
-    this.#r.logger.info('worker tick', { slot: new Date(slot).toISOString(), sent });
+    this.#r.logger.debug('worker tick', { slot: new Date(slot).toISOString(), sent });
     return sent;
   }
 
@@ -471,7 +472,7 @@ class WorkerRuntime {
         const wait = error instanceof LeaseHeldError && error.expiresAt ? Date.parse(error.expiresAt) - Date.now() + 100 : Number.NaN;
         if (attempt >= 2 || !(wait <= 2 * this.#r.leaseTtlMs)) throw error;
         this.#r.logger.info('worker waits for a lease', { accountId, waitMs: Math.max(0, wait) });
-        await abortableDelay(Math.max(0, wait), signal);
+        await systemClock.sleep(Math.max(0, wait), signal);
       }
     }
   }
@@ -541,7 +542,7 @@ class WorkerRuntime {
     await this.#boss.offWork(WORKER_QUEUES.tick);
     for (const { controller } of this.#running.values()) controller.abort();
     const timeout = new AbortController();
-    const waited = abortableDelay(timeoutMs, timeout.signal).catch(() => undefined);
+    const waited = systemClock.sleep(timeoutMs, timeout.signal).catch(() => undefined);
     await Promise.race([Promise.all([...this.#running.values()].map((r) => r.done)), waited]);
     timeout.abort(); // no timer left behind to keep the process alive
     await this.#boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
@@ -560,19 +561,4 @@ function claimHeartbeatMs(leaseTtlMs: number): number {
  */
 function claimDeadAfterMs(leaseTtlMs: number): number {
   return 5 * claimHeartbeatMs(leaseTtlMs);
-}
-
-function abortableDelay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal!.reason as Error);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

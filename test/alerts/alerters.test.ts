@@ -3,12 +3,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CallbackAlerter } from '../../src/alerts/callback.js';
-import { ConsoleAlerter } from '../../src/alerts/console.js';
-import { WebhookAlerter } from '../../src/alerts/webhook.js';
-import type { Clock } from '../../src/core/clock.js';
-import type { LogFields, Logger } from '../../src/core/logger.js';
-import type { Alert } from '../../src/sync/ports.js';
+import { CallbackAlerter, ConsoleAlerter, WebhookAlerter, type Clock, type LogFields, type Logger, type Alert } from 'cliniko-tradify';
 
 const SECRET_PATH = '/hooks/T000/B000/secret-token-canary';
 

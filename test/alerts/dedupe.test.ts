@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DedupingAlerter, MAX_ALERT_RECORD_IDS, aggregateAlerts, alertFingerprint } from '../../src/alerts/dedupe.js';
-import { CallbackAlerter } from '../../src/alerts/callback.js';
-import { MemoryStateStore } from '../../src/stores/memory.js';
-import type { Alert } from '../../src/sync/ports.js';
+import { DedupingAlerter, CallbackAlerter, MemoryStateStore, type Alert } from 'cliniko-tradify';
+import { MAX_ALERT_RECORD_IDS, aggregateAlerts, alertFingerprint } from '../../src/alerts/dedupe.js';
 
 function alert(kind: Alert['kind'], ids: string[], overrides: Partial<Alert> = {}): Alert {
   return {

@@ -1,11 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CallbackAlerter } from '../../src/alerts/callback.js';
-import { ConsoleAlerter } from '../../src/alerts/console.js';
-import { DedupingAlerter, alertFingerprint } from '../../src/alerts/dedupe.js';
-import { WebhookAlerter } from '../../src/alerts/webhook.js';
-import { isConfigError } from '../../src/core/errors.js';
-import { MemoryStateStore } from '../../src/stores/memory.js';
-import type { Alert, Alerter } from '../../src/sync/ports.js';
+import {
+  CallbackAlerter,
+  ConsoleAlerter,
+  DedupingAlerter,
+  WebhookAlerter,
+  isConfigError,
+  MemoryStateStore,
+  type Alert,
+  type Alerter,
+} from 'cliniko-tradify';
+import { alertFingerprint } from '../../src/alerts/dedupe.js';
 import { alertProblems, instantClock, recordingLogger, startWebhook } from './webhook-server.js';
 import type { LoopbackWebhook } from './webhook-server.js';
 

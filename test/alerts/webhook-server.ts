@@ -5,12 +5,10 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Alert } from '../../src/sync/ports.js';
-import type { Clock } from '../../src/core/clock.js';
-import type { LogFields, Logger } from '../../src/core/logger.js';
+import type { Alert, Clock, LogFields, Logger } from 'cliniko-tradify';
 
 /** The secret part of the URL: a test fails if it shows up in a log line. */
-export const SECRET_PATH = '/hooks/T000/B000/secret-token-canary';
+const SECRET_PATH = '/hooks/T000/B000/secret-token-canary';
 
 export interface LoopbackWebhook {
   url: string;

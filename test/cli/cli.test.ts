@@ -33,9 +33,11 @@ describe('cliniko-tradify: configuration errors', () => {
 
   it('names a malformed Tradify URL by its variable', async () => {
     const env = baseEnv({ CLINIKO_API_KEY: 'k-au1', CLINIKO_USER_AGENT: 'A (a@b.co)', TRADIFY_API_KEY: 't', TRADIFY_BASE_URL: 'http://tradify.example/v1', CLINIKO_TRADIFY_DB: join(tempDir(), 's.db') });
-    const result = await runCli(['sync'], env);
+    const result = await runCli(['sync', '--log-format', 'pretty'], env);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^cliniko-tradify sync: TRADIFY_BASE_URL: .*https/);
+    const json = await runCli(['sync'], env); // not a terminal: json by default
+    expect(JSON.parse(json.stderr)).toMatchObject({ level: 'error', msg: expect.stringMatching(/^cliniko-tradify sync: TRADIFY_BASE_URL: .*https/), setting: 'TRADIFY_BASE_URL', exitCode: 2 });
   });
 
   it('exits 2 for an unknown option', async () => {
@@ -63,6 +65,7 @@ describe('cliniko-tradify against the fakes', () => {
   beforeAll(async () => {
     fc = await startFakeCliniko({ patients: 60, invoices: 90, seed: 11, rateLimit: false });
     ft = await startFakeTradify({ seed: 11, rateLimit: false });
+    keepOneDraft(fc);
     dir = tempDir();
     env = baseEnv({
       CLINIKO_API_KEY: fc.apiKey,
@@ -135,6 +138,23 @@ describe('cliniko-tradify against the fakes', () => {
     expect(result.code).toBe(2);
   }, 60_000);
 
+  it('reconcile with nothing to act on exits 0; what the engine explains is counted as known', async () => {
+    // the draft the sync keeps (see keepOneDraft) differs from Cliniko by 0.03, for a reason the engine knows
+    const result = await runCli(['reconcile', '--json'], env);
+    const doc = json<{ exitCode: number; summary: { discrepancies: number; totalFindings: number; known: { total: number; rows: Array<{ label: string; count: number }> } }; discrepancies: unknown[] }>(result.stdout);
+    expect(doc.summary.totalFindings).toBeGreaterThan(0); // there are differences, all of them explained
+    expect(doc.summary.discrepancies).toBe(0);
+    expect(doc.discrepancies).toEqual([]);
+    expect(doc.summary.known.total).toBeGreaterThan(0);
+    expect(doc.summary.known.rows).toContainEqual(expect.objectContaining({ label: 'Left as a draft: its lines\u2019 GST cannot be reproduced to the cent', count: 1 }));
+    expect(result.code).toBe(0);
+    expect(doc.exitCode).toBe(0);
+    const plain = await runCli(['reconcile'], env);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toContain(': Everything matches (');
+    expect(plain.stdout).toMatch(/ {2}known {6}.+ \d+/);
+  }, 120_000);
+
   it('reconcile finds a planted mismatch, writes 0600 reports, exit 3', async () => {
     const invoice = ft.state.invoices.all().find((i) => i.externalReference?.startsWith('cliniko:invoice:') && i.status !== 'cancelled' && i.lineItems.length > 0)!;
     const stored = ft.state.invoices.stored(invoice.id)!;
@@ -142,9 +162,11 @@ describe('cliniko-tradify against the fakes', () => {
     const out = join(dir, 'reports');
     const result = await runCli(['reconcile', '--out', out, '--format', 'html,md', '--json'], env);
     expect(result.code).toBe(3);
-    const doc = json<{ summary: { totalFindings: number }; findings: unknown[]; files: string[] }>(result.stdout);
+    const doc = json<{ summary: { totalFindings: number; discrepancies: number }; discrepancies: Array<{ clinikoId: string; findings: unknown[] }>; findings: unknown[]; files: string[] }>(result.stdout);
     expect(doc.summary.totalFindings).toBeGreaterThan(0);
     expect(JSON.stringify(doc.findings)).toContain(invoice.externalReference!.split(':')[2]);
+    expect(doc.summary.discrepancies).toBe(1);
+    expect(doc.discrepancies.map((d) => d.clinikoId)).toEqual([invoice.externalReference!.split(':')[2]]);
     expect(doc.files.map((f) => extname(f))).toEqual(['.html', '.md']);
     for (const file of doc.files) expect(statSync(file).mode & 0o777).toBe(0o600);
   }, 120_000);
@@ -238,9 +260,28 @@ describe('cliniko-tradify demo', () => {
     const dir = tempDir();
     const result = await runCli(['demo', '--patients', '40', '--invoices', '60', '--dir', dir, '--json'], baseEnv());
     expect(result.code).toBe(0);
-    const { result: demo } = json<{ result: { plantedFound: boolean; reportPath: string; incremental: { updated: number } } }>(result.stdout);
+    const { result: demo } = json<{ result: { plantedFound: boolean; discrepancies: number; plantedFields: string[]; findings: number; known: { total: number; byReason: Record<string, number> }; reportPath: string; incremental: { updated: number } } }>(result.stdout);
     expect(demo.plantedFound).toBe(true);
+    // the planted invoice is the one record that needs action, its fields grouped under it
+    expect(demo.discrepancies).toBe(1);
+    expect(demo.plantedFields).toEqual(expect.arrayContaining(['total', 'line-total']));
+    // the fake data's oddities are known items, counted by reason
+    expect(demo.known.byReason['in-review']).toBeGreaterThan(0);
+    expect(Object.values(demo.known.byReason).reduce((a, b) => a + b, 0)).toBe(demo.known.total);
     expect(demo.incremental.updated).toBeGreaterThan(0);
     expect(existsSync(demo.reportPath)).toBe(true);
   }, 120_000);
 });
+
+/**
+ * Raises one live Open invoice's first line by 3 cents in Cliniko, before the first sync: no
+ * quantity, price and rate reproduce it, so the sync keeps that invoice a draft on purpose.
+ */
+function keepOneDraft(cliniko: FakeCliniko): void {
+  const liveItems = (id: string) => cliniko.db.invoiceItems.all().filter((i) => i.invoice_id === id && i.deleted_at === null && i.archived_at === null);
+  const invoice = cliniko.db.invoices.all().find((i) => i.status === 10 && i.deleted_at === null && i.archived_at === null && liveItems(i.id).length > 0)!;
+  const item = liveItems(invoice.id)[0]!;
+  const total = Number(item.total_including_tax) + 0.03;
+  cliniko.db.invoiceItems.update(item.id, { total_including_tax: typeof item.total_including_tax === 'number' ? total : total.toFixed(2) });
+  cliniko.db.invoices.recalculate(invoice.id);
+}

@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { SqliteStateStore } from '../../src/stores/sqlite-index.js';
+import { SqliteStateStore } from 'cliniko-tradify/sqlite';
 import { baseEnv, lines, runCli, tempDir as makeTempDir } from './helpers.js';
 
 const dirs: string[] = [];

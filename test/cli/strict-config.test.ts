@@ -13,12 +13,12 @@ interface Result {
   stderr: string;
 }
 
-/** Runs the CLI in this process; the signal stops a command that would otherwise wait forever. */
+/** Runs the CLI in this process (stderr lines for people); the signal stops a command that would otherwise wait forever. */
 async function cli(args: string[], env: Record<string, string>, cwd: string): Promise<Result> {
   let stdout = '';
   let stderr = '';
   const io: CliIo = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, env, cwd };
-  const code = await runCliInProcess(args, io, AbortSignal.timeout(5_000));
+  const code = await runCliInProcess(['--log-format', 'pretty', ...args], io, AbortSignal.timeout(5_000));
   return { code, stdout, stderr };
 }
 
@@ -83,7 +83,7 @@ describe('cliniko-tradify: configuration mistakes are one line and exit 2', () =
   });
 
   it('schedule with nothing to do exits 2 as a real process (it used to exit 13)', async () => {
-    const result = await runCliChild(['schedule', '--sync', 'off', '--reconcile', 'off'], offlineEnv(dir));
+    const result = await runCliChild(['--log-format', 'pretty', 'schedule', '--sync', 'off', '--reconcile', 'off'], offlineEnv(dir));
     expect(result.code).toBe(2);
     expect(lines(result.stderr)).toEqual(['cliniko-tradify schedule: schedule has nothing to do: --sync and --reconcile are both off; turn one on (e.g. --sync "*/15 * * * *").']);
   }, 60_000);

@@ -1,10 +1,8 @@
 import { http as mswHttp, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ClinikoClient } from '../../src/cliniko/client.js';
+import { ClinikoClient, ConfigError, NotFoundError, ResponseValidationError, UnprocessableEntityError, VERSION } from 'cliniko-tradify';
 import { clinikoBaseUrl, shardFromApiKey } from '../../src/cliniko/shard.js';
-import { ConfigError, NotFoundError, ResponseValidationError, UnprocessableEntityError } from '../../src/core/errors.js';
-import { VERSION } from '../../src/version.js';
 import { BASE, USER_AGENT, envelope, makeClient, patientRow, uniqueKey } from './helpers.js';
 
 const server = setupServer();
@@ -109,6 +107,25 @@ describe('patients', () => {
     expect(err).toBeInstanceOf(ResponseValidationError);
     expect(err.path).toBe('/v1/patients');
     expect(err.issues[0]?.path).toBe('patients.1.updated_at');
+  });
+
+  it('readablePages sets a bad record aside (id and paths, no value) and goes on with the listing', async () => {
+    const next = `${BASE}/patients?page=2`;
+    server.use(
+      mswHttp.get(`${BASE}/patients`, ({ request }) =>
+        new URL(request.url).searchParams.get('page') === '2'
+          ? HttpResponse.json(envelope('patients', [patientRow('4')]))
+          : HttpResponse.json(envelope('patients', [patientRow('1'), { ...patientRow('2'), updated_at: 'not-a-time' }, { ...patientRow('3'), id: 'x3' }], next)),
+      ),
+    );
+    const pages = [];
+    for await (const page of makeClient().patients.list().readablePages()) pages.push(page);
+    expect(pages.map((p) => p.records.map((r) => r.id))).toEqual([['1'], ['4']]);
+    expect(pages[0]!.unreadable.map((u) => [u.id, u.issues.map((i) => i.path)])).toEqual([
+      ['2', ['updated_at']],
+      [null, ['id']],
+    ]);
+    expect(JSON.stringify(pages)).not.toContain('not-a-time');
   });
 
   it('retrieve needs archived_at:* for an archived patient (404 otherwise)', async () => {

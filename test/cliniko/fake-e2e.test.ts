@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeCliniko, type FakeCliniko } from '../../src/testing/index.js';
-import { ClinikoClient } from '../../src/cliniko/client.js';
+import { startFakeCliniko, type FakeCliniko } from 'cliniko-tradify/testing';
+import { ClinikoClient, AuthenticationError, ResponseValidationError } from 'cliniko-tradify';
 import { compareIds } from '../../src/cliniko/links.js';
-import { AuthenticationError, ResponseValidationError } from '../../src/core/errors.js';
 import { InstantClock, ManualClock, MemoryLogger, USER_AGENT } from './helpers.js';
 
 function clientFor(fc: { url: string; apiKey: string }, overrides: Partial<ConstructorParameters<typeof ClinikoClient>[0]> = {}) {

@@ -1,8 +1,8 @@
 import { http as mswHttp, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { compileFilters, type ClinikoFilter } from '../../src/cliniko/filters.js';
-import { ConfigError } from '../../src/core/errors.js';
+import { type ClinikoFilter, ConfigError } from 'cliniko-tradify';
+import { compileFilters } from '../../src/cliniko/filters.js';
 import { BASE, envelope, makeClient } from './helpers.js';
 
 const server = setupServer();

@@ -1,8 +1,4 @@
-import type { Clock } from '../../src/core/clock.js';
-import { AbortError } from '../../src/core/errors.js';
-import type { LogFields, Logger } from '../../src/core/logger.js';
-import { ClinikoClient } from '../../src/cliniko/client.js';
-import type { ClinikoClientOptions } from '../../src/cliniko/options.js';
+import { type Clock, AbortError, type LogFields, type Logger, ClinikoClient, type ClinikoClientOptions } from 'cliniko-tradify';
 
 export const BASE = 'https://api.au1.cliniko.com/v1';
 export const USER_AGENT = 'Test Suite (tests@example.com)';

@@ -1,9 +1,7 @@
 import { http as mswHttp, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { KeysetPage } from '../../src/cliniko/keyset.js';
-import type { ClinikoPatient } from '../../src/cliniko/schemas/patient.js';
-import { ResponseValidationError } from '../../src/core/errors.js';
+import { type KeysetPage, type ClinikoPatient, ResponseValidationError } from 'cliniko-tradify';
 import { BASE, makeClient, patientRow } from './helpers.js';
 
 interface Row {

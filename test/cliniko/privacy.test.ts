@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { http as mswHttp, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ClinikoClient } from '../../src/cliniko/client.js';
+import { ClinikoClient } from 'cliniko-tradify';
 import { BASE, InstantClock, MemoryLogger } from './helpers.js';
 
 const CANARY_KEY = 'CANARYk3yZz9QwErTy';

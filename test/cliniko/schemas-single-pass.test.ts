@@ -14,8 +14,7 @@ import {
   selfLinksSchema,
   timestampSchema,
 } from '../../src/cliniko/schemas/common.js';
-import { clinikoInvoiceItemSchema } from '../../src/cliniko/schemas/invoice-item.js';
-import { clinikoPatientSchema } from '../../src/cliniko/schemas/patient.js';
+import { clinikoInvoiceItemSchema, clinikoPatientSchema } from 'cliniko-tradify/cliniko';
 
 const patient = {
   id: '1390710863102485699',

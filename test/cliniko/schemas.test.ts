@@ -1,14 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { clinikoInvoiceItemSchema } from '../../src/cliniko/schemas/invoice-item.js';
-import { clinikoInvoiceSchema } from '../../src/cliniko/schemas/invoice.js';
-import { clinikoPatientSchema } from '../../src/cliniko/schemas/patient.js';
-import { clinikoPractitionerSchema } from '../../src/cliniko/schemas/practitioner.js';
-import { clinikoUserSchema } from '../../src/cliniko/schemas/user.js';
-import { clinikoTaxSchema } from '../../src/cliniko/schemas/tax.js';
-import { clinikoBusinessSchema } from '../../src/cliniko/schemas/business.js';
-import { clinikoSettingsSchema } from '../../src/cliniko/schemas/settings.js';
-import { compareIds, linkedId } from '../../src/cliniko/links.js';
+import {
+  clinikoInvoiceItemSchema,
+  clinikoInvoiceSchema,
+  clinikoPatientSchema,
+  clinikoPractitionerSchema,
+  clinikoUserSchema,
+  clinikoTaxSchema,
+  clinikoBusinessSchema,
+  clinikoSettingsSchema,
+  linkedId,
+} from 'cliniko-tradify/cliniko';
+import { compareIds } from '../../src/cliniko/links.js';
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/cliniko/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
 

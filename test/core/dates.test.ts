@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  addDays,
-  basQuarterOf,
-  daysBetween,
-  financialYearOf,
-  isPlainDate,
-  isValidTimeZone,
-  monthKey,
-  parseDuration,
-  toLocalDate,
-} from '../../src/core/dates.js';
-import { isConfigError } from '../../src/core/errors.js';
+import { toLocalDate } from 'cliniko-tradify/mapping';
+import { isConfigError } from 'cliniko-tradify';
+import { addDays, basQuarterOf, daysBetween, financialYearOf, isPlainDate, isValidTimeZone, monthKey, parseDuration } from '../../src/core/dates.js';
 
 describe('toLocalDate (independent of the machine zone)', () => {
   it.each([

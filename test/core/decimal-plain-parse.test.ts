@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Decimal } from '../../src/core/decimal.js';
+import { Decimal } from 'cliniko-tradify/mapping';
 
 /** Plain text for `units` at `scale`, with `pad` leading zeros. */
 function plainText(units: bigint, scale: number, pad: number): string {

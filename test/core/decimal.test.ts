@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Decimal, dec } from '../../src/core/decimal.js';
-import { isClinikoTradifyError } from '../../src/core/errors.js';
+import { Decimal } from 'cliniko-tradify/mapping';
+import { isClinikoTradifyError } from 'cliniko-tradify';
+import { dec } from '../../src/core/decimal.js';
 
 describe('Decimal parsing', () => {
   it.each([

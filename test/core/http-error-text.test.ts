@@ -6,8 +6,8 @@ import { inspect } from 'node:util';
 import { http as mswHttp, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpClient } from '../../src/core/http.js';
-import { ApiError, BadRequestError, ConflictError, UnprocessableEntityError } from '../../src/core/errors.js';
+import { createHttpClient } from 'cliniko-tradify/http';
+import { ApiError, BadRequestError, ConflictError, UnprocessableEntityError } from 'cliniko-tradify';
 import { InstantClock, MemoryLogger, uniqueKey } from '../cliniko/helpers.js';
 
 const BASE = 'https://api.example.test/v1';

@@ -4,10 +4,16 @@
  */
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHttpClient, type HttpClientOptions } from '../../src/core/http.js';
-import { ClinikoClient } from '../../src/cliniko/client.js';
-import { HttpTradifyClient } from '../../src/tradify/http-client.js';
-import { ConfigError, isApiError, isResponseTooLargeError, isTransientError, type ResponseTooLargeError } from '../../src/core/errors.js';
+import { createHttpClient, type HttpClientOptions } from 'cliniko-tradify/http';
+import {
+  ClinikoClient,
+  HttpTradifyClient,
+  ConfigError,
+  isApiError,
+  isResponseTooLargeError,
+  isTransientError,
+  type ResponseTooLargeError,
+} from 'cliniko-tradify';
 import { InstantClock, MemoryLogger, USER_AGENT, uniqueKey } from '../cliniko/helpers.js';
 import { startLoopbackServer, type LoopbackServer } from './loopback-server.js';
 

@@ -4,10 +4,8 @@
  */
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHttpClient } from '../../src/core/http.js';
-import { ClinikoClient } from '../../src/cliniko/client.js';
-import { HttpTradifyClient } from '../../src/tradify/http-client.js';
-import { isApiError, isRedirectError, isTransientError, type RedirectError } from '../../src/core/errors.js';
+import { createHttpClient } from 'cliniko-tradify/http';
+import { ClinikoClient, HttpTradifyClient, isApiError, isRedirectError, isTransientError, type RedirectError } from 'cliniko-tradify';
 import { InstantClock, MemoryLogger, USER_AGENT, uniqueKey } from '../cliniko/helpers.js';
 import { wireCustomer } from '../tradify/helpers.js';
 import { json, redirect, startLoopbackServer, type LoopbackServer } from './loopback-server.js';

@@ -2,8 +2,7 @@ import { http as mswHttp, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createHttpClient, encodeQuery, assertSafeBaseUrl } from '../../src/core/http.js';
-import { worstCaseRequestMs, RETRY_DEFAULTS, backoffDelayMs, isRetryableMethod } from '../../src/core/retry.js';
+import { createHttpClient, worstCaseRequestMs, RETRY_DEFAULTS } from 'cliniko-tradify/http';
 import {
   AuthenticationError,
   ConfigError,
@@ -13,7 +12,9 @@ import {
   ServerError,
   TimeoutError,
   isAbortError,
-} from '../../src/core/errors.js';
+} from 'cliniko-tradify';
+import { encodeQuery, assertSafeBaseUrl } from '../../src/core/http.js';
+import { backoffDelayMs, isRetryableMethod } from '../../src/core/retry.js';
 import { InstantClock, ManualClock, MemoryLogger, uniqueKey } from '../cliniko/helpers.js';
 
 const BASE = 'https://api.example.test/v1';

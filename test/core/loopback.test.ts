@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { assertSafeBaseUrl, createHttpClient } from '../../src/core/http.js';
+import { createHttpClient } from 'cliniko-tradify/http';
+import { ClinikoClient, HttpTradifyClient, WebhookAlerter, ConfigError, isConfigError } from 'cliniko-tradify';
+import { assertSafeBaseUrl } from '../../src/core/http.js';
 import { isLoopbackHost } from '../../src/core/redact.js';
-import { ClinikoClient } from '../../src/cliniko/client.js';
-import { HttpTradifyClient } from '../../src/tradify/http-client.js';
-import { WebhookAlerter } from '../../src/alerts/webhook.js';
-import { ConfigError, isConfigError } from '../../src/core/errors.js';
 import { USER_AGENT, uniqueKey } from '../cliniko/helpers.js';
 
 const hostOf = (url: string) => new URL(url).hostname;

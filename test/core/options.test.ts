@@ -12,13 +12,13 @@ import {
   MemoryStateStore,
   SyncEngine,
   WebhookAlerter,
-  createHttpClient,
   createScheduler,
   isConfigError,
-  resolveMappingConfig,
   silentLogger,
   writeReportFiles,
 } from 'cliniko-tradify';
+import { createHttpClient } from 'cliniko-tradify/http';
+import { resolveMappingConfig } from 'cliniko-tradify/mapping';
 import { clinikoHandlers, tradifyHandlers } from 'cliniko-tradify/testing/msw';
 import { startFakeCliniko, startFakeTradify } from 'cliniko-tradify/testing';
 import { SqliteStateStore } from 'cliniko-tradify/sqlite';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RequestLimiter, sharedLimiter } from '../../src/core/pacing.js';
-import { isAbortError } from '../../src/core/errors.js';
+import { isAbortError } from 'cliniko-tradify';
 import { ManualClock, uniqueKey } from '../cliniko/helpers.js';
 
 describe('RequestLimiter', () => {

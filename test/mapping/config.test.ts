@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isConfigError } from '../../src/core/errors.js';
-import { DEFAULT_STATUS_TABLE, resolveMappingConfig, type MappingConfig } from '../../src/mapping/config.js';
-import { createMappingContext } from '../../src/mapping/context.js';
+import { isConfigError, type MappingConfig } from 'cliniko-tradify';
+import { DEFAULT_STATUS_TABLE, resolveMappingConfig, createMappingContext } from 'cliniko-tradify/mapping';
 
 function settingOf(config: unknown): string {
   try {

@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { resolveMappingConfig, type MappingConfig } from '../../src/mapping/config.js';
-import { createMappingContext } from '../../src/mapping/context.js';
-import { mapPatientToCustomer } from '../../src/mapping/customer.js';
-import { mapInvoice } from '../../src/mapping/invoice.js';
+import { resolveMappingConfig, createMappingContext, mapPatientToCustomer, mapInvoice, checkTaxTable } from 'cliniko-tradify/mapping';
+import type { MappingConfig } from 'cliniko-tradify';
 import { tidySpaces } from '../../src/mapping/names.js';
-import { checkTaxTable } from '../../src/mapping/tax.js';
 import { RATES, invoice, item, patient } from './fixtures.js';
 
 const ctx = createMappingContext({ now: '2026-07-01T00:00:00Z' });

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resolveMappingConfig, veto, type MappingConfig } from '../../src/mapping/config.js';
-import { createMappingContext } from '../../src/mapping/context.js';
-import { mapPatientToCustomer, type CustomerMapping } from '../../src/mapping/customer.js';
+import { resolveMappingConfig, createMappingContext, mapPatientToCustomer, type CustomerMapping } from 'cliniko-tradify/mapping';
+import { veto, type MappingConfig } from 'cliniko-tradify';
 import { patient } from './fixtures.js';
 
 const ctx = createMappingContext({ now: '2026-07-01T00:00:00Z' });

@@ -1,7 +1,5 @@
-import { clinikoInvoiceItemSchema, type ClinikoInvoiceItem } from '../../src/cliniko/schemas/invoice-item.js';
-import { clinikoInvoiceSchema, type ClinikoInvoice } from '../../src/cliniko/schemas/invoice.js';
-import { clinikoPatientSchema, type ClinikoPatient } from '../../src/cliniko/schemas/patient.js';
-import type { TradifyTaxRate } from '../../src/tradify/port.js';
+import { clinikoInvoiceItemSchema, clinikoInvoiceSchema, clinikoPatientSchema } from 'cliniko-tradify/cliniko';
+import type { ClinikoInvoiceItem, ClinikoInvoice, ClinikoPatient, TradifyTaxRate } from 'cliniko-tradify';
 
 const API = 'https://api.au1.cliniko.com/v1';
 

@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { clinikoPractitionerSchema } from '../../src/cliniko/schemas/practitioner.js';
-import { clinikoUserSchema } from '../../src/cliniko/schemas/user.js';
-import { resolveMappingConfig, veto, type MappingConfig } from '../../src/mapping/config.js';
-import { createMappingContext } from '../../src/mapping/context.js';
-import { invoiceExternalReference, mapInvoice, parseExternalReference, type InvoiceMappingInput } from '../../src/mapping/invoice.js';
-import { buildOwnerDirectory } from '../../src/mapping/owner.js';
-import { checkTaxTable } from '../../src/mapping/tax.js';
+import { clinikoPractitionerSchema, clinikoUserSchema } from 'cliniko-tradify/cliniko';
+import {
+  resolveMappingConfig,
+  createMappingContext,
+  invoiceExternalReference,
+  mapInvoice,
+  parseExternalReference,
+  type InvoiceMappingInput,
+  buildOwnerDirectory,
+  checkTaxTable,
+} from 'cliniko-tradify/mapping';
+import { veto, type MappingConfig } from 'cliniko-tradify';
 import { RATES, invoice, item, legacyItem } from './fixtures.js';
 
 const API = 'https://api.au1.cliniko.com/v1';

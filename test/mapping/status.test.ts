@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { resolveMappingConfig, type MappingConfig } from '../../src/mapping/config.js';
-import { createMappingContext } from '../../src/mapping/context.js';
-import { mapInvoice } from '../../src/mapping/invoice.js';
-import { planInvoiceActions, type InvoiceLinkInfo, type StatusPlanInput } from '../../src/mapping/status.js';
-import { checkTaxTable } from '../../src/mapping/tax.js';
-import type { TradifyInvoice, TradifyInvoiceStatus, TradifyPayment } from '../../src/tradify/port.js';
+import {
+  resolveMappingConfig,
+  createMappingContext,
+  mapInvoice,
+  planInvoiceActions,
+  type InvoiceLinkInfo,
+  type StatusPlanInput,
+  checkTaxTable,
+} from 'cliniko-tradify/mapping';
+import type { MappingConfig, TradifyInvoice, TradifyInvoiceStatus, TradifyPayment } from 'cliniko-tradify';
 import { RATES, invoice, item } from './fixtures.js';
 
 const taxes = checkTaxTable(RATES, resolveMappingConfig());

@@ -4,8 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { resolveMappingConfig } from '../../src/mapping/config.js';
-import { checkTaxTable, mapInvoiceLines } from '../../src/mapping/tax.js';
+import { resolveMappingConfig, checkTaxTable, mapInvoiceLines } from 'cliniko-tradify/mapping';
 import { RATES, item } from './fixtures.js';
 
 // ---- the oracle: exact fractions, round half away from zero to cents ----------------------

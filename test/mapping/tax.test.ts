@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Decimal, dec } from '../../src/core/decimal.js';
-import { isConfigError } from '../../src/core/errors.js';
-import { resolveMappingConfig } from '../../src/mapping/config.js';
-import { checkTaxTable, computeLineAmounts, lineTaxRate, mapInvoiceLines } from '../../src/mapping/tax.js';
-import type { TradifyTaxRate } from '../../src/tradify/port.js';
+import { Decimal, resolveMappingConfig, checkTaxTable, mapInvoiceLines } from 'cliniko-tradify/mapping';
+import { isConfigError, type TradifyTaxRate } from 'cliniko-tradify';
+import { dec } from '../../src/core/decimal.js';
+import { computeLineAmounts, lineTaxRate } from '../../src/mapping/tax.js';
 import { GST, GST_FREE, RATES, item, legacyItem } from './fixtures.js';
 
 const config = resolveMappingConfig();

@@ -1,15 +1,15 @@
 /** The mapping is total: any schema-valid record gives a draft, a skip or a failure — never an exception. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { clinikoInvoiceItemSchema } from '../../src/cliniko/schemas/invoice-item.js';
-import { clinikoInvoiceSchema } from '../../src/cliniko/schemas/invoice.js';
-import { clinikoPatientSchema } from '../../src/cliniko/schemas/patient.js';
-import { resolveMappingConfig } from '../../src/mapping/config.js';
-import { createMappingContext } from '../../src/mapping/context.js';
-import { mapPatientToCustomer } from '../../src/mapping/customer.js';
-import { mapInvoice } from '../../src/mapping/invoice.js';
-import { planInvoiceActions } from '../../src/mapping/status.js';
-import { checkTaxTable } from '../../src/mapping/tax.js';
+import { clinikoInvoiceItemSchema, clinikoInvoiceSchema, clinikoPatientSchema } from 'cliniko-tradify/cliniko';
+import {
+  resolveMappingConfig,
+  createMappingContext,
+  mapPatientToCustomer,
+  mapInvoice,
+  planInvoiceActions,
+  checkTaxTable,
+} from 'cliniko-tradify/mapping';
 import { RATES } from './fixtures.js';
 
 const id = fc.bigInt({ min: 1n, max: 2n ** 63n - 1n }).map(String);

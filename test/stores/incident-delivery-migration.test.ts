@@ -3,11 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { CallbackAlerter } from '../../src/alerts/callback.js';
-import { DedupingAlerter } from '../../src/alerts/dedupe.js';
-import { SqliteStateStore } from '../../src/stores/sqlite-index.js';
+import { CallbackAlerter, DedupingAlerter, type Alert } from 'cliniko-tradify';
+import { SqliteStateStore } from 'cliniko-tradify/sqlite';
 import { SQLITE_MIGRATIONS } from '../../src/stores/sqlite-schema.js';
-import type { Alert } from '../../src/sync/ports.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ct-incidents-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

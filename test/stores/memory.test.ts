@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryStateStore } from '../../src/stores/memory.js';
-import { runStateStoreConformance } from '../../src/testing/state-store-conformance.js';
+import { MemoryStateStore } from 'cliniko-tradify';
+import { runStateStoreConformance } from 'cliniko-tradify/testing';
 
 runStateStoreConformance({ describe, it, expect }, ({ clock }) => new MemoryStateStore({ clock }), { name: 'MemoryStateStore conformance' });
 

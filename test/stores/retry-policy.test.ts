@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AbortError, RateLimitError, ServerError, UnprocessableEntityError } from '../../src/core/errors.js';
-import { ExponentialBackoffRetryPolicy } from '../../src/sync/retry-policy.js';
+import { AbortError, RateLimitError, ServerError, UnprocessableEntityError, ExponentialBackoffRetryPolicy } from 'cliniko-tradify';
 
 const init = { method: 'POST', path: '/v1/customers', queryKeys: [], api: 'tradify' as const, status: 503 };
 const serverError = new ServerError('tradify failed', init);

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { isConfigError } from '../../src/core/errors.js';
-import { SqliteStateStore } from '../../src/stores/sqlite-index.js';
+import { isConfigError } from 'cliniko-tradify';
+import { SqliteStateStore } from 'cliniko-tradify/sqlite';
 import { SQLITE_MIGRATIONS } from '../../src/stores/sqlite-schema.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ct-sqlite-file-'));

@@ -4,10 +4,10 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { SqliteStateStore } from '../../src/stores/sqlite-index.js';
+import { SqliteStateStore } from 'cliniko-tradify/sqlite';
+import { VERSION } from 'cliniko-tradify';
+import { runStateStoreConformance } from 'cliniko-tradify/testing';
 import { SQLITE_MIGRATIONS } from '../../src/stores/sqlite-schema.js';
-import { VERSION } from '../../src/version.js';
-import { runStateStoreConformance } from '../../src/testing/state-store-conformance.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ct-sqlite-'));
 let n = 0;

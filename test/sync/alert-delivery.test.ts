@@ -4,15 +4,19 @@
  * next run, scheduler tick or reconciliation), exactly once, and the failure is logged once.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CallbackAlerter } from '../../src/alerts/callback.js';
-import { DedupingAlerter } from '../../src/alerts/dedupe.js';
-import { WebhookAlerter } from '../../src/alerts/webhook.js';
-import { AbortError } from '../../src/core/errors.js';
-import type { Clock } from '../../src/core/clock.js';
-import { silentLogger } from '../../src/core/logger.js';
-import { createScheduler } from '../../src/sync/scheduler.js';
-import type { Scheduler } from '../../src/sync/scheduler.js';
-import type { Alert, Alerter, AlertIncident } from '../../src/sync/ports.js';
+import {
+  CallbackAlerter,
+  DedupingAlerter,
+  WebhookAlerter,
+  AbortError,
+  type Clock,
+  silentLogger,
+  createScheduler,
+  type Scheduler,
+  type Alert,
+  type Alerter,
+  type AlertIncident,
+} from 'cliniko-tradify';
 import { alertProblems, instantClock, startWebhook } from '../alerts/webhook-server.js';
 import type { LoopbackWebhook } from '../alerts/webhook-server.js';
 import { startHarness, type Harness } from './helpers.js';

@@ -8,12 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startFakeCliniko, startFakeTradify } from '../../src/testing/index.js';
-import { ClinikoClient } from '../../src/cliniko/client.js';
-import { HttpTradifyClient } from '../../src/tradify/http-client.js';
-import { SqliteStateStore } from '../../src/stores/sqlite.js';
-import { SyncEngine } from '../../src/sync/engine.js';
-import { silentLogger } from '../../src/core/logger.js';
+import { startFakeCliniko, startFakeTradify } from 'cliniko-tradify/testing';
+import { ClinikoClient, HttpTradifyClient, SyncEngine, silentLogger } from 'cliniko-tradify';
+import { SqliteStateStore } from 'cliniko-tradify/sqlite';
 
 const CHILD = fileURLToPath(new URL('./crash/child.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -4,10 +4,8 @@
  * owners can be carried on customers and not on invoices.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/core/logger.js';
+import { silentLogger, HttpTradifyClient, type TradifyCapabilities, type TradifyPort } from 'cliniko-tradify';
 import { runEta } from '../../src/sync/eta.js';
-import { HttpTradifyClient } from '../../src/tradify/http-client.js';
-import type { TradifyCapabilities, TradifyPort } from '../../src/tradify/port.js';
 import { startHarness, type Harness } from './helpers.js';
 
 let h: Harness | undefined;

@@ -1,18 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { KeysetPage } from '../../src/cliniko/keyset.js';
+import { type KeysetPage, createLeaseOwner, type PendingWork } from 'cliniko-tradify';
 import { refreshTradifyIndex } from '../../src/sync/conflicts.js';
 import { resolveEngineOptions } from '../../src/sync/engine-options.js';
 import { runEta } from '../../src/sync/eta.js';
 import { SyncEvents } from '../../src/sync/events.js';
 import { Lookups } from '../../src/sync/lookups.js';
-import { createLeaseOwner } from '../../src/sync/ports.js';
 import { RunAlerts } from '../../src/sync/run-alerts.js';
 import { RunContext } from '../../src/sync/streams/context.js';
 import { invoicesHandler } from '../../src/sync/streams/invoices.js';
 import { patientsHandler } from '../../src/sync/streams/patients.js';
 import { runStream } from '../../src/sync/streams/runner.js';
 import { PendingTracker } from '../../src/sync/streams/source.js';
-import { emptyCounters, type PendingWork } from '../../src/sync/summary.js';
+import { emptyCounters } from '../../src/sync/summary.js';
 import { startHarness, type Harness } from './helpers.js';
 
 let h: Harness | undefined;

@@ -1,7 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SyncEngine } from '../../src/sync/engine.js';
-import { MemoryStateStore } from '../../src/stores/memory.js';
-import { isConfigError, LeaseHeldError } from '../../src/core/errors.js';
+import { SyncEngine, MemoryStateStore, isConfigError, LeaseHeldError } from 'cliniko-tradify';
 import { startHarness, countBy, tradifyWrites, type Harness } from './helpers.js';
 
 let h: Harness | undefined;

@@ -7,9 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SqliteStateStore } from '../../src/stores/sqlite.js';
-import { HttpTradifyClient } from '../../src/tradify/http-client.js';
-import { silentLogger } from '../../src/core/logger.js';
+import { SqliteStateStore } from 'cliniko-tradify/sqlite';
+import { HttpTradifyClient, silentLogger } from 'cliniko-tradify';
 import { startHarness, type Harness } from './helpers.js';
 
 const CANARY_KEY_BODY = 'canarykeyq7w3';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { toLocalDate } from '../../src/core/dates.js';
+import { toLocalDate } from 'cliniko-tradify/mapping';
 import { startHarness, type Harness } from './helpers.js';
 
 let h: Harness | undefined;

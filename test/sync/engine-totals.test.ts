@@ -3,9 +3,8 @@
  * nothing whose totals differ from Cliniko's, and every such invoice is in the review queue.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Decimal } from '../../src/core/decimal.js';
-import type { Review } from '../../src/sync/ports.js';
-import type { TradifyInvoice, TradifyInvoiceInput, TradifyInvoicePatch, TradifyListing, TradifyPort } from '../../src/tradify/port.js';
+import { Decimal } from 'cliniko-tradify/mapping';
+import type { Review, TradifyInvoice, TradifyInvoiceInput, TradifyInvoicePatch, TradifyListing, TradifyPort } from 'cliniko-tradify';
 import { startHarness, type Harness } from './helpers.js';
 
 let h: Harness | undefined;

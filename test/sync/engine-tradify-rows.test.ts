@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TradifyPort } from '../../src/tradify/port.js';
-import type { LinkKind } from '../../src/sync/ports.js';
+import type { TradifyPort, LinkKind } from 'cliniko-tradify';
 import { countBy, startHarness, type Harness } from './helpers.js';
 
 let h: Harness | undefined;

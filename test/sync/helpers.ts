@@ -2,18 +2,28 @@
  * Shared set-up for the engine tests: the loopback fakes, real clients, a memory store and an
  * injected engine clock (the HTTP layers keep real time but are paced at loopback speed).
  */
-import { ClinikoClient } from '../../src/cliniko/client.js';
-import { HttpTradifyClient } from '../../src/tradify/http-client.js';
-import { MemoryStateStore } from '../../src/stores/memory.js';
-import { SyncEngine } from '../../src/sync/engine.js';
-import type { SyncEngineOptions } from '../../src/sync/engine-options.js';
-import type { Alert, Alerter, StateStore } from '../../src/sync/ports.js';
-import { silentLogger, type Logger, type LogFields } from '../../src/core/logger.js';
-import type { Clock } from '../../src/core/clock.js';
-import { startFakeCliniko, startFakeTradify } from '../../src/testing/index.js';
-import type { FakeCliniko, FakeTradify } from '../../src/testing/index.js';
-import type { FakeClinikoOptions } from '../../src/testing/fake-cliniko/core.js';
-import type { FakeTradifyOptions } from '../../src/testing/fake-tradify/options.js';
+import {
+  ClinikoClient,
+  HttpTradifyClient,
+  MemoryStateStore,
+  SyncEngine,
+  type SyncEngineOptions,
+  type Alert,
+  type Alerter,
+  type StateStore,
+  silentLogger,
+  type Logger,
+  type LogFields,
+  type Clock,
+} from 'cliniko-tradify';
+import {
+  startFakeCliniko,
+  startFakeTradify,
+  type FakeCliniko,
+  type FakeTradify,
+  type FakeClinikoOptions,
+  type FakeTradifyOptions,
+} from 'cliniko-tradify/testing';
 
 /** A clock the test moves by hand; `sleep` advances it instead of waiting. */
 export class ManualClock implements Clock {

@@ -39,6 +39,9 @@ describe('invoices archived in Cliniko', () => {
 
     const report = await h.engine.reconcile();
     expect(report.findings).toEqual([]);
+    expect(report.discrepancies).toEqual([]);
+    const reasons = (id: string) => report.knownItems().filter((k) => k.clinikoId === id).map((k) => [k.reason, k.detail]);
+    expect([reasons(open.id), reasons(paid.id)]).toEqual([[['archived', null]], [['in-review', 'archived-but-paid']]]);
     const row = report.summary.money.byIssueMonth.find((r) => r.period === copyOf(h!, paid.id)!.invoiceDate.slice(0, 7))!;
     expect([row.knownItems, row.discrepancies, isMoneyRowFlagged(row)]).toEqual([1, 0, false]);
   });
@@ -53,6 +56,7 @@ describe('invoices archived in Cliniko', () => {
     const report = await h.engine.reconcile({ repair: true });
     const status = report.findings.filter((f) => f.clinikoId === open.id && f.field === 'status');
     expect(status.map((f) => [f.clinikoValue, f.tradifyValue, f.reason, f.fixable])).toEqual([['10 (archived)', 'draft', 'sync-would-delete-draft', true]]);
+    expect(report.toMarkdown()).toContain('| Status | Open, archived | Draft | yes |');
     expect(report.findings.filter((f) => f.clinikoId === open.id && f.field !== 'status')).toEqual([]);
     expect(copyOf(h, open.id)).toBeUndefined();
     // the link still names the deleted draft: expected for a withdrawn invoice, not an orphan

@@ -1,12 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ClinikoClient } from '../../src/cliniko/client.js';
-import { MemoryStateStore } from '../../src/stores/memory.js';
-import { SyncEngine } from '../../src/sync/engine.js';
-import { startFakeCliniko, startFakeTradify } from '../../src/testing/index.js';
-import type { FakeCliniko, FakeTradify } from '../../src/testing/index.js';
-import { HttpTradifyClient } from '../../src/tradify/http-client.js';
-import { silentLogger } from '../../src/core/logger.js';
-import { CallbackAlerter } from '../../src/alerts/callback.js';
+import { ClinikoClient, MemoryStateStore, SyncEngine, HttpTradifyClient, silentLogger, CallbackAlerter } from 'cliniko-tradify';
+import { startFakeCliniko, startFakeTradify, type FakeCliniko, type FakeTradify } from 'cliniko-tradify/testing';
 
 let fc: FakeCliniko;
 let ft: FakeTradify;

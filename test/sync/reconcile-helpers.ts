@@ -3,21 +3,13 @@
  * faithful sync written through the real Tradify client (used until/unless the engine is
  * driven directly), so reconciliation is tested against data it did not produce itself.
  */
-import { ClinikoClient } from '../../src/cliniko/client.js';
-import { linkedId } from '../../src/cliniko/links.js';
-import type { ClinikoInvoiceItem } from '../../src/cliniko/schemas/invoice-item.js';
-import { toLocalDate } from '../../src/core/dates.js';
-import { resolveMappingConfig } from '../../src/mapping/config.js';
-import { checkTaxTable, mapInvoiceLines } from '../../src/mapping/tax.js';
-import { MemoryStateStore } from '../../src/stores/memory.js';
-import { createLeaseOwner } from '../../src/sync/ports.js';
-import type { LinkUpsert } from '../../src/sync/ports.js';
+import { ClinikoClient, type ClinikoInvoiceItem, MemoryStateStore, createLeaseOwner, type LinkUpsert, HttpTradifyClient } from 'cliniko-tradify';
+import { linkedId } from 'cliniko-tradify/cliniko';
+import { toLocalDate, resolveMappingConfig, checkTaxTable, mapInvoiceLines } from 'cliniko-tradify/mapping';
+import { startFakeCliniko, startFakeTradify, type FakeCliniko, type FakeTradify } from 'cliniko-tradify/testing';
 import { defaultExpectedCustomer } from '../../src/sync/reconcile/normalise.js';
 import { clinikoSourceFromClient } from '../../src/sync/reconcile/cliniko-source.js';
 import type { ReconcileInternals } from '../../src/sync/reconcile/types.js';
-import { startFakeCliniko, startFakeTradify } from '../../src/testing/index.js';
-import type { FakeCliniko, FakeTradify } from '../../src/testing/index.js';
-import { HttpTradifyClient } from '../../src/tradify/http-client.js';
 import { collect } from '../../src/tradify/pagination.js';
 
 export const TIME_ZONE = 'Australia/Sydney';

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Decimal } from '../../src/core/decimal.js';
+import { Decimal } from 'cliniko-tradify/mapping';
+import type { MoneyRow, MoneySummary } from 'cliniko-tradify';
 import { MoneyAccumulator, clinikoCents, judgeGst } from '../../src/sync/reconcile/money.js';
 import type { InvoiceMoney } from '../../src/sync/reconcile/money.js';
 import { runReconciliation } from '../../src/sync/reconcile/index.js';
 import { describeMoneyRow, isMoneyRowFlagged } from '../../src/sync/report/money.js';
-import type { MoneyRow, MoneySummary } from '../../src/sync/report/types.js';
 import { TIME_ZONE, minimalSync, startHarness } from './reconcile-helpers.js';
 import type { Harness } from './reconcile-helpers.js';
 

@@ -1,7 +1,6 @@
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { CallbackAlerter } from '../../src/alerts/callback.js';
-import type { Alert, StagingRow } from '../../src/sync/ports.js';
+import { CallbackAlerter, type Alert, type StagingRow } from 'cliniko-tradify';
 import { runReconciliation } from '../../src/sync/reconcile/index.js';
 import { minimalSync, startHarness } from './reconcile-helpers.js';
 import type { Harness } from './reconcile-helpers.js';

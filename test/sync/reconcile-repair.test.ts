@@ -1,9 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CallbackAlerter } from '../../src/alerts/callback.js';
-import { linkedId } from '../../src/cliniko/links.js';
-import { isClinikoTradifyError } from '../../src/core/errors.js';
-import { createLeaseOwner } from '../../src/sync/ports.js';
-import type { Alert } from '../../src/sync/ports.js';
+import { CallbackAlerter, isClinikoTradifyError, createLeaseOwner, type Alert } from 'cliniko-tradify';
+import { linkedId } from 'cliniko-tradify/cliniko';
 import { defaultExpectedCustomer } from '../../src/sync/reconcile/normalise.js';
 import { runReconciliation } from '../../src/sync/reconcile/index.js';
 import type { ReconcileRepairer } from '../../src/sync/reconcile/index.js';

@@ -2,8 +2,8 @@
  * The status judge against the planner's rules, one policy at a time, on staged rows alone.
  */
 import { describe, expect, it } from 'vitest';
-import { resolveMappingConfig } from '../../src/mapping/config.js';
-import type { StagingRow } from '../../src/sync/ports.js';
+import { resolveMappingConfig } from 'cliniko-tradify/mapping';
+import type { StagingRow } from 'cliniko-tradify';
 import { createStatusJudge } from '../../src/sync/reconcile/status.js';
 
 const HOUR = 3_600_000;
@@ -42,6 +42,15 @@ describe('createStatusJudge', () => {
     const judge = judgeFor('immediately', changedMs);
     expect(judge(cliniko('10'), tradify('draft'))).toEqual({ agrees: false, fixable: true, reason: 'sync-would-approve' });
     expect(judge(cliniko('10', { lineCount: '0' }), tradify('draft'))).toEqual({ agrees: true });
+  });
+
+  it('a draft the mapping must keep (lines it cannot reproduce): Open left a draft agrees under every policy; Paid needs a person', () => {
+    for (const when of ['settled', 'immediately', 'manual'] as const) {
+      const judge = judgeFor(when, changedMs + 48 * HOUR);
+      expect(judge(cliniko('10', { mustStayDraft: 'true' }), tradify('draft'))).toEqual({ agrees: true });
+    }
+    const judge = judgeFor('immediately', changedMs);
+    expect(judge(cliniko('20', { mustStayDraft: 'true' }), tradify('draft'))).toEqual({ agrees: false, fixable: false, reason: 'needs-review-paid-but-not-approvable' });
   });
 
   it('every policy: Open but paid in Tradify, Closed or deleted but live, cancelled in Tradify, and the table’s own reviews', () => {

@@ -4,7 +4,7 @@
  * window) is not a finding; a status the sync would still change is.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ReconciliationFinding } from '../../src/sync/report/types.js';
+import type { ReconciliationFinding } from 'cliniko-tradify';
 import { startHarness } from './helpers.js';
 import type { Harness } from './helpers.js';
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { Decimal } from '../../src/core/decimal.js';
+import { Decimal } from 'cliniko-tradify/mapping';
+import type { ReconciliationFinding } from 'cliniko-tradify';
 import { judgeGst } from '../../src/sync/reconcile/money.js';
 import { agreesToTheCent } from '../../src/sync/totals.js';
 import { customerFieldHashes, defaultExpectedCustomer } from '../../src/sync/reconcile/normalise.js';
 import { planRepairs } from '../../src/sync/reconcile/repair.js';
 import { parseClinikoReference } from '../../src/sync/reconcile/stage.js';
-import type { ReconciliationFinding } from '../../src/sync/report/types.js';
 
 const d = (s: string) => Decimal.from(s);
 

@@ -1,8 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLeaseOwner } from '../../src/sync/ports.js';
-import type { PageCommit } from '../../src/sync/ports.js';
+import { createLeaseOwner, type PageCommit, type ReconciliationFinding } from 'cliniko-tradify';
 import { runReconciliation } from '../../src/sync/reconcile/index.js';
-import type { ReconciliationFinding } from '../../src/sync/report/types.js';
 import { minimalSync, startHarness } from './reconcile-helpers.js';
 import type { Harness } from './reconcile-helpers.js';
 

@@ -4,8 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isConfigError } from 'cliniko-tradify';
-import { reportFileName, writeReportFiles } from '../../src/sync/report/files.js';
+import { writeReportFiles, isConfigError } from 'cliniko-tradify';
+import { reportFileName } from '../../src/sync/report/files.js';
 import { checkOutputDirectory, checkOutputFile, writePrivateFile } from '../../src/core/private-files.js';
 import { fixtureReport } from './report-fixture.js';
 

@@ -1,5 +1,6 @@
+import { classify, summariseKnown } from '../../src/sync/reconcile/classify.js';
 import { ReconciliationReport } from '../../src/sync/report/report.js';
-import type { MoneyRow, ReconciliationFinding, ReconciliationReportData } from '../../src/sync/report/types.js';
+import type { MoneyRow, ReconciliationFinding, ReconciliationReportInput } from '../../src/sync/report/types.js';
 
 const row = (period: string, c: [string, string], t: [string, string], d: [string, string], notes: Partial<Pick<MoneyRow, 'gstRounding' | 'knownItems' | 'discrepancies'>> = {}): MoneyRow => ({
   period,
@@ -19,9 +20,21 @@ export const FINDINGS: ReconciliationFinding[] = [
   { kind: 'field-mismatch', entity: 'invoice', clinikoId: '1390730000000000002', tradifyId: 'inv_8', field: 'tax-rate', line: 2, clinikoValue: '10', tradifyValue: '0', reason: 'value-differs', month: '2026-08', fixable: true },
   { kind: 'duplicate', entity: 'patient', clinikoId: null, tradifyId: 'cus_1', tradifyIds: ['cus_1', 'cus_2'], reason: 'unlinked-customers-share-email', month: null, fixable: false },
   { kind: 'orphan', entity: 'invoice', clinikoId: '42', tradifyId: 'inv_<b>9</b>', clinikoValue: '=HYPERLINK("x")', reason: 'cliniko-record-missing|<script>alert(1)</script>', month: '2026-07', fixable: false },
+  // explained by its open review (12): a known item, not a discrepancy
+  { kind: 'field-mismatch', entity: 'invoice', clinikoId: '1390730000000000003', tradifyId: 'inv_10', field: 'total', clinikoValue: '95.00', tradifyValue: '0.00', reason: 'value-differs', month: '2026-08', fixable: true },
 ];
 
-export function fixtureData(): ReconciliationReportData {
+/** The findings of the four records that need action (the fifth record is in review). */
+export const DISCREPANCY_FINDINGS = FINDINGS.slice(0, 5);
+
+export function fixtureData(): ReconciliationReportInput {
+  const skipped = [{ clinikoId: '1390730000000000004', tradifyId: null, reason: 'closed' as const, month: '2026-07' }];
+  const { discrepancies, knownItems } = classify(FINDINGS, skipped, {
+    reviews: new Map([['invoice:1390730000000000003', { id: '12', reasonCode: 'paid-but-not-approvable' }]]),
+    deadLetters: new Map(),
+    reviewedInvoiceIds: new Set(['1390730000000000003']),
+    drafts: new Map(),
+  });
   return {
     summary: {
       runId: 'run-0001',
@@ -30,8 +43,10 @@ export function fixtureData(): ReconciliationReportData {
       finishedAt: '2026-06-30T14:30:00.000Z',
       timeZone: 'Australia/Sydney',
       since: null,
-      counts: { 'missing-in-tradify': 1, orphan: 1, duplicate: 1, 'field-mismatch': 2, 'link-drift': 0, 'possible-missed-link': 0, 'deleted-patient': 0 },
+      counts: { 'missing-in-tradify': 1, orphan: 1, duplicate: 1, 'field-mismatch': 3, 'link-drift': 0, 'possible-missed-link': 0, 'deleted-patient': 0, 'unreadable-record': 0 },
       totalFindings: FINDINGS.length,
+      discrepancies: discrepancies.length,
+      known: summariseKnown(knownItems),
       records: { clinikoPatients: 10, clinikoInvoices: 20, tradifyCustomers: 11, tradifyInvoices: 19, tradeCustomers: 1, tradeInvoices: 0, skippedInvoices: 2 },
       money: {
         byIssueMonth: [
@@ -46,6 +61,8 @@ export function fixtureData(): ReconciliationReportData {
       repairs: null,
     },
     findings: FINDINGS,
+    discrepancies,
+    knownItems,
   };
 }
 

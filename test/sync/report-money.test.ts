@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeReportFiles } from '../../src/sync/report/files.js';
+import { writeReportFiles } from 'cliniko-tradify';
 import { parseCsv } from './csv-reader.js';
 import { fixtureReport } from './report-fixture.js';
 

@@ -1,9 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { AbortError, LeaseHeldError } from '../../src/core/errors.js';
-import type { Clock } from '../../src/core/clock.js';
-import type { LogFields, Logger } from '../../src/core/logger.js';
-import { createScheduler } from '../../src/sync/scheduler.js';
-import type { Scheduler, SchedulableEngine } from '../../src/sync/scheduler.js';
+import {
+  AbortError,
+  LeaseHeldError,
+  type Clock,
+  type LogFields,
+  type Logger,
+  createScheduler,
+  type Scheduler,
+  type SchedulableEngine,
+} from 'cliniko-tradify';
 
 /** A clock the test moves by hand; sleeps wake when it passes their deadline. */
 class ManualClock implements Clock {

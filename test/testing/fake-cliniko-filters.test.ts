@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FILTER_WHITELISTS, parseFilters, type FilterWhitelist } from '../../src/testing/fake-cliniko/filters.js';
-import { compareIds } from '../../src/testing/fake-cliniko/table.js';
+import { FILTER_WHITELISTS, type FilterWhitelist } from 'cliniko-tradify/testing';
+import { parseFilters } from '../../src/testing/fake-cliniko/filters.js';
+import { compareIdsShorterFirst } from '../../src/core/ids.js';
 import { parsePage, parseSort } from '../../src/testing/fake-cliniko/listing.js';
 
 const patient = {
@@ -89,7 +90,7 @@ describe('ordering and paging helpers', () => {
   it('orders canonical ids as BigInt does', () => {
     const ids = ['9007199254740993', '999999999999999999', '1000000000000000001', '9007199254740992', '1390710863102485699'];
     const expected = [...ids].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
-    expect([...ids].sort(compareIds)).toEqual(expected);
+    expect([...ids].sort(compareIdsShorterFirst)).toEqual(expected);
     expect([...ids].sort()).not.toEqual(expected);
   });
 

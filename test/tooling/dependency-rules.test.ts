@@ -14,7 +14,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const DEPCRUISE = join(ROOT, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs');
 const CONFIG = join(ROOT, '.dependency-cruiser.mjs');
 
-/** Arrows the rule allows: the layers, type imports from the clients, demo → testing. */
+/** Arrows the rule allows: the layers, type imports from the clients, their schemas and the port's capability reading, demo → testing. */
 const allowed: Record<string, string> = {
   'src/version.ts': `export const VERSION = '0';`,
   'src/core/errors.ts': `export class SyncError extends Error {}`,
@@ -23,12 +23,14 @@ const allowed: Record<string, string> = {
   'src/cliniko/client.ts': `import { http } from '../core/http.js';\nimport { VERSION } from '../version.js';\nexport class ClinikoClient { h = [http, VERSION]; }`,
   'src/tradify/schemas.ts': `export const customerSchema = {};`,
   'src/tradify/port.ts': `import type { SyncError } from '../core/errors.js';\nexport interface TradifyPort { e?: SyncError }`,
+  'src/tradify/capabilities.ts': `import type { TradifyPort } from './port.js';\nexport const ownersOn = (port: TradifyPort): boolean => port.e === undefined;`,
   'src/mapping/customer.ts': [
     `import type { Patient } from '../cliniko/schemas/patient.js';`,
     `import type { ClinikoClient } from '../cliniko/client.js';`,
     `import type { TradifyPort } from '../tradify/port.js';`,
     `import { customerSchema } from '../tradify/schemas.js';`,
-    `export type Input = [Patient, ClinikoClient, TradifyPort, typeof customerSchema];`,
+    `import { ownersOn } from '../tradify/capabilities.js';`,
+    `export type Input = [Patient, ClinikoClient, TradifyPort, typeof customerSchema, typeof ownersOn];`,
   ].join('\n'),
   'src/sync/ports.ts': `export interface StateStore { id: string }\nexport interface Alerter { id: string }`,
   'src/sync/engine.ts': [

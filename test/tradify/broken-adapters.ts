@@ -3,21 +3,22 @@
  * the engine relies on, the way a real adapter over another backend might.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { isConflictError, isNotFoundError } from '../../src/core/errors.js';
-import type {
-  TradifyCreateOptions,
-  TradifyInvoice,
-  TradifyInvoiceInput,
-  TradifyInvoicePatch,
-  TradifyListing,
-  TradifyPayment,
-  TradifyPort,
-} from '../../src/tradify/port.js';
+import {
+  isConflictError,
+  isNotFoundError,
+  type TradifyCreateOptions,
+  type TradifyInvoice,
+  type TradifyInvoiceInput,
+  type TradifyInvoicePatch,
+  type TradifyListing,
+  type TradifyPayment,
+  type TradifyPort,
+} from 'cliniko-tradify';
 
 /** Wraps a working port into a broken one. */
 export type Break = (port: TradifyPort) => TradifyPort;
 
-export function listingOf<T>(pages: () => AsyncIterable<T[]>): TradifyListing<T> {
+function listingOf<T>(pages: () => AsyncIterable<T[]>): TradifyListing<T> {
   return {
     pages,
     async *[Symbol.asyncIterator]() {
@@ -27,7 +28,7 @@ export function listingOf<T>(pages: () => AsyncIterable<T[]>): TradifyListing<T>
 }
 
 /** The same listing with every page passed through `f`. */
-export function mapPages<T, U>(listing: TradifyListing<T>, f: (page: T[]) => U[]): TradifyListing<U> {
+function mapPages<T, U>(listing: TradifyListing<T>, f: (page: T[]) => U[]): TradifyListing<U> {
   return listingOf(async function* () {
     for await (const page of listing.pages()) yield f(page);
   });

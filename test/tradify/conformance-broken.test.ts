@@ -3,8 +3,12 @@
  * one fault) fails its check, with a message naming the port method.
  */
 import { describe, expect, it } from 'vitest';
-import { runTradifyPortConformance, TRADIFY_CONFORMANCE_CHECKS } from '../../src/testing/index.js';
-import type { TradifyConformanceCheck, TradifyPortUnderTest } from '../../src/testing/index.js';
+import {
+  runTradifyPortConformance,
+  TRADIFY_CONFORMANCE_CHECKS,
+  type TradifyConformanceCheck,
+  type TradifyPortUnderTest,
+} from 'cliniko-tradify/testing';
 import * as broken from './broken-adapters.js';
 import type { Break } from './broken-adapters.js';
 import { realPort } from './conformance-port.js';

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { HttpTradifyClient } from '../../src/tradify/http-client.js';
-import { startFakeTradify } from '../../src/testing/index.js';
-import type { TradifyPortUnderTest } from '../../src/testing/index.js';
-import { silentLogger } from '../../src/core/logger.js';
+import { HttpTradifyClient, silentLogger } from 'cliniko-tradify';
+import { startFakeTradify, type TradifyPortUnderTest } from 'cliniko-tradify/testing';
 
 /** A fresh fake Tradify and a client paging by 2, paced fast enough for tests. */
 export async function realPort(): Promise<TradifyPortUnderTest & { port: HttpTradifyClient }> {

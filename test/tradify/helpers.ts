@@ -1,8 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../../src/core/clock.js';
-import type { LogFields, Logger } from '../../src/core/logger.js';
-import { HttpTradifyClient } from '../../src/tradify/http-client.js';
-import type { HttpTradifyClientOptions } from '../../src/tradify/options.js';
+import { type Clock, type LogFields, type Logger, HttpTradifyClient, type HttpTradifyClientOptions } from 'cliniko-tradify';
 
 /** msw's base URL for client tests: https, not loopback, not Tradify's. */
 export const MSW_BASE = 'https://tradify-contract.test/v1';

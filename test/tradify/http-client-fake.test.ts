@@ -2,9 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeTradify } from 'cliniko-tradify/testing';
-import { AuthenticationError, ConflictError, ServerError, UnprocessableEntityError } from '../../src/core/errors.js';
-import { HttpTradifyClient } from '../../src/tradify/http-client.js';
-import type { HttpTradifyClientOptions } from '../../src/tradify/options.js';
+import {
+  AuthenticationError,
+  ConflictError,
+  ServerError,
+  UnprocessableEntityError,
+  HttpTradifyClient,
+  type HttpTradifyClientOptions,
+} from 'cliniko-tradify';
 import { instantClock, recordingLogger } from './helpers.js';
 
 type Fake = Awaited<ReturnType<typeof startFakeTradify>>;

@@ -11,8 +11,8 @@ import {
   ResponseValidationError,
   ServerError,
   UnprocessableEntityError,
-} from '../../src/core/errors.js';
-import { HttpTradifyClient } from '../../src/tradify/http-client.js';
+  HttpTradifyClient,
+} from 'cliniko-tradify';
 import { collect } from '../../src/tradify/pagination.js';
 import { MSW_BASE, makeClient, wireCustomer, wireInvoice } from './helpers.js';
 
@@ -59,7 +59,7 @@ describe('HttpTradifyClient options', () => {
 
   it('refuses an unknown capability, naming it and the known ones, and a capability that is not a flag', () => {
     const make = (capabilities: unknown) => () => new HttpTradifyClient({ apiKey: 'k', baseUrl: MSW_BASE, capabilities: capabilities as never });
-    expect(make({ uniqueExternalReferences: true })).toThrow(/capabilities\.uniqueExternalReferences is not a capability; the known ones are ownerStaffId and uniqueExternalReference/);
+    expect(make({ uniqueExternalReferences: true })).toThrow(/unknown option `capabilities\.uniqueExternalReferences`; did you mean `uniqueExternalReference`\?/);
     expect(make({ ownerStaffId: 'yes' })).toThrow(/capabilities\.ownerStaffId must be true, false or \{ customers: boolean, invoices: boolean \}/);
     expect(make({ ownerStaffId: { customers: true } })).toThrow(ConfigError);
     expect(make({ ownerStaffId: { customers: true, invoices: false } })).not.toThrow();

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeTradify, type FakeTradify } from '../../src/testing/index.js';
-import { ResponseValidationError } from '../../src/core/errors.js';
-import { HttpTradifyClient } from '../../src/tradify/http-client.js';
-import type { TradifyUnreadableRow } from '../../src/tradify/port.js';
+import { startFakeTradify, type FakeTradify } from 'cliniko-tradify/testing';
+import { ResponseValidationError, HttpTradifyClient, type TradifyUnreadableRow } from 'cliniko-tradify';
 import { instantClock } from './helpers.js';
 
 const fakes: FakeTradify[] = [];

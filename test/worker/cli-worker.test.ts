@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/core/errors.js';
+import { ConfigError } from 'cliniko-tradify';
 import { loadCliConfig } from '../../src/cli/config.js';
 import { CommandContext } from '../../src/cli/context.js';
 import type { CliIo } from '../../src/cli/output.js';
-import type { Bind } from '../../src/cli/program.js';
+import type { Bind } from '../../src/cli/bind.js';
 import { accountCredentialsFromEnv, accountEnvSuffix, loadAccountsFile, registerWorker, workerDatabaseUrl, workerOptions } from '../../src/cli/worker.js';
 
 const CANARY = 'ck_canary_9f3e1d_secret-au2';

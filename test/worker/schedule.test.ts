@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/core/errors.js';
+import { ConfigError } from 'cliniko-tradify';
 import { checkCron, isDueInMinute, minuteStart, slotJobId } from '../../src/worker/schedule.js';
 
 const at = (iso: string): number => Date.parse(iso);

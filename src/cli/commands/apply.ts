@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { countOpenWork, needsAttention } from '../attention.js';
 import type { CommandContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import type { Bind } from '../program.js';
+import type { Bind } from '../bind.js';
 
 /** Applies the plan and returns the exit code. */
 export async function applyAction(ctx: CommandContext, planId: string): Promise<number> {

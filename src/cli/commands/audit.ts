@@ -13,7 +13,7 @@ import { neutraliseCsvFormula } from '../../sync/report/escape.js';
 import type { AuditEntry } from '../../sync/ports.js';
 import type { CommandContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import type { Bind } from '../program.js';
+import type { Bind } from '../bind.js';
 
 /** Options of `audit export`. */
 export interface AuditExportOptions {

@@ -10,7 +10,7 @@ import { countOpenWork, needsAttention } from '../attention.js';
 import type { CommandContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { table } from '../output.js';
-import type { Bind } from '../program.js';
+import type { Bind } from '../bind.js';
 
 const STATUSES: readonly DeadLetterStatus[] = ['open', 'resolved', 'discarded'];
 

@@ -8,7 +8,7 @@ import { ConfigError } from '../../core/errors.js';
 import type { CommandContext } from '../context.js';
 import { runDemo } from '../demo.js';
 import { EXIT } from '../exit-codes.js';
-import type { Bind } from '../program.js';
+import type { Bind } from '../bind.js';
 
 /** Options of `demo`. */
 export interface DemoCliOptions {
@@ -33,7 +33,7 @@ export async function demoAction(ctx: CommandContext, options: DemoCliOptions): 
     dir: options.dir,
     print: (line) => ctx.out.line(line),
     progress: ctx.progressMode,
-    writeProgress: (text) => ctx.io.stderr.write(text),
+    writeProgress: (text) => ctx.writeProgress(text),
     signal: ctx.signal,
   });
   ctx.out.document({ command: 'demo', exitCode: EXIT.ok, result });

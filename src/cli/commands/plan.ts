@@ -9,7 +9,7 @@ import type { SyncPlan } from '../../sync/plan.js';
 import type { CommandContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { table } from '../output.js';
-import type { Bind } from '../program.js';
+import type { Bind } from '../bind.js';
 
 /** How many plan items are printed before "… and N more" (the JSON output has all). */
 const SHOWN_ITEMS = 50;

@@ -9,13 +9,16 @@ import { isPlainDate } from '../../core/dates.js';
 import { ConfigError } from '../../core/errors.js';
 import { checkOutputDirectory } from '../../core/private-files.js';
 import { writeReportFiles, type ReportFormat } from '../../sync/report/files.js';
+import { discrepancyProblems, headlineText, recordLabel } from '../../sync/report/labels.js';
 import { ReconciliationReport } from '../../sync/report/report.js';
 import type { CommandContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { formatCount } from '../output.js';
-import type { Bind } from '../program.js';
+import type { Bind } from '../bind.js';
 
 const FORMATS: readonly ReportFormat[] = ['html', 'csv', 'money-csv', 'json', 'md'];
+/** Discrepancies printed one per line; the rest are in the report. */
+const SHOWN = 10;
 
 /** Options of `reconcile`. */
 export interface ReconcileCliOptions {
@@ -42,7 +45,10 @@ function asReport(value: unknown): ReconciliationReport {
 function printReport(ctx: CommandContext, report: ReconciliationReport, paths: string[]): void {
   const s = report.summary;
   const kinds = Object.entries(s.counts).filter(([, n]) => n > 0).map(([kind, n]) => `${kind} ${n}`);
-  ctx.out.line(`reconciliation ${s.runId}: ${s.totalFindings} finding(s)${kinds.length ? ` — ${kinds.join(', ')}` : ''}`);
+  ctx.out.line(`reconciliation ${s.runId}: ${headlineText(s.discrepancies)} (${s.totalFindings} finding(s)${kinds.length ? `: ${kinds.join(', ')}` : ''})`);
+  for (const d of report.discrepancies.slice(0, SHOWN)) ctx.out.line(`  needs action  ${recordLabel(d)}: ${discrepancyProblems(d)}`);
+  if (report.discrepancies.length > SHOWN) ctx.out.line(`  needs action  … and ${report.discrepancies.length - SHOWN} more (see the report)`);
+  if (s.known.total > 0) ctx.out.line(`  known      ${s.known.rows.map((r) => `${r.label} ${formatCount(r.count)}`).join('; ')}`);
   ctx.out.line(`  compared   Cliniko patients ${formatCount(s.records.clinikoPatients)}, invoices ${formatCount(s.records.clinikoInvoices)}; Tradify customers ${formatCount(s.records.tradifyCustomers)}, invoices ${formatCount(s.records.tradifyInvoices)}`);
   if (s.repairs) ctx.out.line(`  repairs    ${JSON.stringify(s.repairs)}`);
   for (const path of paths) ctx.out.line(`  report     ${path}   (holds patient ids: mode 0600)`);
@@ -60,7 +66,7 @@ export async function reportDirectory(ctx: CommandContext, flag: string | undefi
   return dir;
 }
 
-/** Runs the reconciliation and returns the exit code (3 when it found anything). */
+/** Runs the reconciliation and returns the exit code (3 when a record needs action: a discrepancy). */
 export async function reconcileAction(ctx: CommandContext, options: ReconcileCliOptions): Promise<number> {
   const defaults = (await ctx.config()).reconcile;
   const since = options.since ?? defaults.since;
@@ -70,9 +76,9 @@ export async function reconcileAction(ctx: CommandContext, options: ReconcileCli
   const runtime = await ctx.runtime();
   const report = asReport(await runtime.engine.reconcile({ signal: ctx.signal, repair: options.repair === true, since, alertThreshold: defaults.alertThreshold }));
   const paths = out === undefined ? [] : await writeReportFiles(report, { dir: out, formats, timeZone: runtime.config.timeZone });
-  const exitCode = report.summary.totalFindings > 0 ? EXIT.attention : EXIT.ok;
+  const exitCode = report.summary.discrepancies > 0 ? EXIT.attention : EXIT.ok;
   printReport(ctx, report, paths);
-  ctx.out.document({ command: 'reconcile', exitCode, summary: report.summary, findings: report.findings, files: paths });
+  ctx.out.document({ command: 'reconcile', exitCode, summary: report.summary, discrepancies: report.discrepancies, findings: report.findings, files: paths });
   return exitCode;
 }
 
@@ -86,7 +92,9 @@ export function registerReconcile(program: Command, bind: Bind): void {
     .option('--since <date>', 'only invoices issued on or after this date (YYYY-MM-DD)')
     .addOption(new Option('--repair', 're-push or re-link what can be fixed; the rest become reviews'))
     .addHelpText('after', `
-Exit code 3 means findings were reported (see the report); 0 means both sides agree.
+Exit code 3 means a record needs action: a discrepancy the engine cannot explain (see the
+report). Differences it already explains (reviews, dead letters, drafts it keeps, invoices it
+leaves out on purpose) are listed as known and do not count; 0 means nothing needs action.
 
 Examples:
   $ cliniko-tradify reconcile --out ./reports

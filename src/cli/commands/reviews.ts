@@ -10,7 +10,7 @@ import { countOpenWork, needsAttention } from '../attention.js';
 import type { CommandContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { table } from '../output.js';
-import type { Bind } from '../program.js';
+import type { Bind } from '../bind.js';
 
 /** Lists reviews (ids, kinds, reason codes). */
 export async function listAction(ctx: CommandContext, options: { status?: string }): Promise<number> {

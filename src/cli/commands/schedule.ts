@@ -8,12 +8,13 @@ import type { Command } from 'commander';
 import { ConfigError } from '../../core/errors.js';
 import { createScheduler, parseCronPattern, type SchedulableEngine } from '../../sync/scheduler.js';
 import { writeReportFiles } from '../../sync/report/files.js';
+import { headlineText } from '../../sync/report/labels.js';
 import { ReconciliationReport } from '../../sync/report/report.js';
 import type { SyncSummary } from '../../sync/summary.js';
 import type { CliConfig } from '../config.js';
 import type { CommandContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import type { Bind } from '../program.js';
+import type { Bind } from '../bind.js';
 import { parseFormats, reportDirectory } from './reconcile.js';
 
 /** Options of `schedule`. */
@@ -58,7 +59,7 @@ export async function scheduleAction(ctx: CommandContext, options: ScheduleCliOp
       const report = await engine.reconcile({ ...o, since: config.reconcile.since, alertThreshold: config.reconcile.alertThreshold });
       if (report instanceof ReconciliationReport) {
         const files = out === undefined ? [] : await writeReportFiles(report, { dir: out, formats, timeZone: config.timeZone });
-        ctx.out.note(`${new Date().toISOString()} reconcile: ${report.summary.totalFindings} finding(s)${files.length ? ` → ${files.join(', ')}` : ''}`);
+        ctx.out.note(`${new Date().toISOString()} reconcile: ${headlineText(report.summary.discrepancies)}, ${report.summary.totalFindings} finding(s)${files.length ? ` → ${files.join(', ')}` : ''}`);
       }
       return report;
     },
@@ -68,6 +69,7 @@ export async function scheduleAction(ctx: CommandContext, options: ScheduleCliOp
     ...patterns,
     timeZone: config.timeZone,
     handleSignals: false,
+    logger: config.logger ?? ctx.logger,
   });
   const next = Object.entries(scheduler.nextRuns()).map(([job, at]) => `${job} at ${at.toISOString()}`);
   ctx.out.note(`scheduler started (${config.timeZone}); next: ${next.join(', ') || 'nothing scheduled'}. Ctrl-C stops after the current page.`);

@@ -13,7 +13,7 @@ import type { CommandContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { formatCount, formatDuration } from '../output.js';
 import { countPendingWork, type PendingWork } from '../pending.js';
-import type { Bind } from '../program.js';
+import type { Bind } from '../bind.js';
 
 /** The status document (`--json`). */
 export interface StatusReport {

@@ -11,7 +11,7 @@ import { EXIT } from '../exit-codes.js';
 import { formatCount, formatDuration } from '../output.js';
 import type { PendingWork } from '../../sync/summary.js';
 import { ProgressReporter } from '../progress.js';
-import type { Bind } from '../program.js';
+import type { Bind } from '../bind.js';
 import type { CliRuntime } from '../runtime.js';
 
 /** Prints a run summary for people. */
@@ -47,7 +47,7 @@ export async function syncAction(ctx: CommandContext): Promise<number> {
   const pending = await pendingOrUndefined(ctx, runtime);
   const progress = new ProgressReporter({
     mode: ctx.progressMode,
-    write: (text) => ctx.io.stderr.write(text),
+    write: (text) => ctx.writeProgress(text),
     pending,
     rates: { cliniko: runtime.config.cliniko.requestsPerMinute, tradify: runtime.config.tradify.requestsPerMinute },
   });

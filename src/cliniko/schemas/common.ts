@@ -13,6 +13,10 @@
  * @module
  */
 import { z } from 'zod';
+import { toWholeSecondIso } from '../../core/dates.js';
+import type { ClinikoLinkRef } from '../../core/ids.js';
+
+export type { ClinikoLinkRef } from '../../core/ids.js';
 
 const ID_PATTERN = /^\d{1,20}$/;
 const DECIMAL_PATTERN = /^-?\d+(\.\d+)?$/;
@@ -53,7 +57,7 @@ function refused(sink: IssueSink, message: string): never {
 function canonicalTimestamp(value: string): string | null {
   if (CANONICAL_TIMESTAMP.test(value)) return value;
   const ms = Date.parse(value);
-  return Number.isNaN(ms) ? null : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return Number.isNaN(ms) ? null : toWholeSecondIso(ms);
 }
 
 function readId(value: unknown, sink: IssueSink): string {
@@ -152,11 +156,6 @@ export const nullableBooleanSchema = z.transform((value: unknown, sink): boolean
 export const nullableIntegerSchema = z.transform((value: unknown, sink): number | null =>
   isBlank(value) ? null : readInteger(value, sink),
 );
-
-/** A link to a single resource, as Cliniko nests it: `{ links: { self } }`. */
-export interface ClinikoLinkRef {
-  links: { self: string };
-}
 
 /** Zod's notion of an object: not `null`, not an array. */
 function isPlainObject(value: unknown): value is Record<string, unknown> {

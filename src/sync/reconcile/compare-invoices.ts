@@ -9,7 +9,7 @@ import { Decimal } from '../../core/decimal.js';
 import { DEFAULT_STATUS_TABLE } from '../../mapping/config.js';
 import type { StatusBehaviour } from '../../mapping/config.js';
 import type { LinkRecord, StagingRow } from '../ports.js';
-import type { MismatchField } from '../report/types.js';
+import type { KnownReason, MismatchField } from '../report/types.js';
 import { addFinding, attr, forEachStagedPage, stagedByKey, stagedMany } from './context.js';
 import type { CompareContext } from './context.js';
 import { clinikoCents, judgeGst, taxShare } from './money.js';
@@ -108,36 +108,60 @@ function isWithdrawn(invoice: StagingRow): boolean {
   return attr(invoice, 'deleted') === 'true' || attr(invoice, 'archived') === 'true';
 }
 
+/**
+ * Notes a linked invoice whose Tradify copy is a draft the sync deliberately leaves a draft
+ * (the mapping says it must stay one and the status planner agrees) and which holds exactly
+ * the draft the mapping writes: its differences from Cliniko are then the mapping's, explained.
+ */
+function noteExplainedDraft(ctx: CompareContext, invoice: StagingRow, tradify: StagingRow): void {
+  const why = attr(invoice, 'draftWhy');
+  const mappedTotal = amount(invoice, 'mapped.total');
+  const mappedTax = amount(invoice, 'mapped.tax');
+  if (why === null || mappedTotal === undefined || mappedTax === undefined || attr(tradify, 'status') !== 'draft') return;
+  const lines = Number(attr(tradify, 'lineCount') ?? '0');
+  if (!agreesToTheCent(mappedTotal, amount(tradify, 'total') ?? Decimal.ZERO) || judgeGst(mappedTax, amount(tradify, 'tax') ?? Decimal.ZERO, lines) === 'differs') return;
+  if (ctx.judgeStatus(invoice, tradify).agrees) ctx.draftsExplained.set(invoice.id, why);
+}
+
 function compareLinked(ctx: CompareContext, invoice: StagingRow, tradify: StagingRow): void {
+  if (attr(tradify, 'unreadable') !== null) return; // reported when it was read
   compareStatus(ctx, invoice, tradify);
   const status = attr(tradify, 'status') ?? '';
-  if (status !== 'cancelled' && !isWithdrawn(invoice)) compareMoney(ctx, invoice, tradify);
+  if (status !== 'cancelled' && !isWithdrawn(invoice)) {
+    compareMoney(ctx, invoice, tradify);
+    noteExplainedDraft(ctx, invoice, tradify);
+  }
 }
 
-/** Whether the sync carries this invoice to Tradify: live, synced as Open or Paid, patient not filtered out. */
-function isCarried(ctx: CompareContext, invoice: StagingRow, patient: StagingRow | undefined): boolean {
-  if (isWithdrawn(invoice)) return false;
+/** The policy by which the sync never writes this invoice, if any. */
+function policySkip(ctx: CompareContext, invoice: StagingRow, patient: StagingRow | undefined): KnownReason | undefined {
+  if (attr(invoice, 'deleted') === 'true') return 'deleted';
+  // Cliniko's archive withdraws an invoice raised in error: the sync skips it, or takes its draft back
+  if (attr(invoice, 'archived') === 'true') return 'archived';
   const behaviour = behaviourOf(ctx, invoice);
-  return (behaviour === 'open' || behaviour === 'paid') && attr(patient, 'filtered') !== 'true';
+  if (behaviour === 'closed') return 'closed';
+  if (behaviour !== 'open' && behaviour !== 'paid') return attr(invoice, 'status') === '40' ? 'open-credit' : 'status-table';
+  if (attr(patient, 'filtered') === 'true' || attr(invoice, 'policy') === 'invoice-filtered') return 'filtered';
+  return attr(invoice, 'policy') === 'vetoed' ? 'vetoed' : undefined;
 }
 
-/** Whether the sync deliberately leaves this unlinked invoice out (not "missing"). */
-function isSkipped(ctx: CompareContext, invoice: StagingRow, patient: StagingRow | undefined): boolean {
-  return ctx.reviewedIds.has(invoice.id) || !isCarried(ctx, invoice, patient);
+/** Why the sync deliberately leaves this invoice out of Tradify (not "missing"): a policy, or an open review. */
+function leftOut(ctx: CompareContext, invoice: StagingRow, patient: StagingRow | undefined): KnownReason | undefined {
+  return policySkip(ctx, invoice, patient) ?? (ctx.reviewedIds.has(invoice.id) ? 'in-review' : undefined);
 }
 
 /**
- * Whether the money summary counts this Cliniko invoice: every invoice the sync carries,
- * those waiting in the review queue included (Cliniko is the source of truth; what Tradify
- * shows for them is a known difference).
+ * Whether the money summary counts this Cliniko invoice: every invoice the sync carries (no
+ * policy leaves it out), those waiting in the review queue included (Cliniko is the source of
+ * truth; what Tradify shows for them is a known difference).
  */
 function countsMoney(ctx: CompareContext, invoice: StagingRow, patient: StagingRow | undefined): boolean {
-  return isCarried(ctx, invoice, patient) && attr(invoice, 'issueDate') !== null;
+  return attr(invoice, 'unreadable') === null && policySkip(ctx, invoice, patient) === undefined && attr(invoice, 'issueDate') !== null;
 }
 
-/** The live Tradify invoice that is this Cliniko invoice's copy: the linked one, referencing it. */
+/** The live, readable Tradify invoice that is this Cliniko invoice's copy: the linked one, referencing it. */
 function moneyPartner(invoice: StagingRow, linked: StagingRow | undefined): StagingRow | undefined {
-  if (!linked || attr(linked, 'status') === 'cancelled' || attr(linked, 'clinikoId') !== invoice.id) return undefined;
+  if (!linked || attr(linked, 'status') === 'cancelled' || attr(linked, 'unreadable') !== null || attr(linked, 'clinikoId') !== invoice.id) return undefined;
   return linked;
 }
 
@@ -188,9 +212,16 @@ function checkInvoice(ctx: CompareContext, invoice: StagingRow, link: LinkRecord
   }
   if (live.length === 1) {
     addFinding(ctx, 'link-drift', { entity: 'invoice', clinikoId: invoice.id, tradifyId: live[0]!.id, reason: 'reference-without-link', month: month(invoice), fixable: true });
-  } else if (live.length === 0 && !isSkipped(ctx, invoice, patient)) {
+  } else if (live.length === 0 && leftOut(ctx, invoice, patient) === undefined) {
     addFinding(ctx, 'missing-in-tradify', { entity: 'invoice', clinikoId: invoice.id, reason: 'no-invoice', month: month(invoice), fixable: true });
   }
+}
+
+function noteLeftOut(ctx: CompareContext, invoice: StagingRow, patient: StagingRow | undefined, link: LinkRecord | undefined): void {
+  const reason = leftOut(ctx, invoice, patient);
+  if (reason === undefined) return;
+  ctx.records.skippedInvoices += 1;
+  ctx.skipped.push({ clinikoId: invoice.id, tradifyId: link?.tradifyId ?? null, reason, month: month(invoice) });
 }
 
 /** Cliniko invoices against their Tradify invoices; accumulates Cliniko's money. */
@@ -200,9 +231,10 @@ export async function compareInvoices(ctx: CompareContext): Promise<void> {
     const linked = await stagedMany(ctx, 'tradify', STAGED.tradifyInvoice, [...links.values()].map((l) => l.tradifyId));
     const patients = await stagedMany(ctx, 'cliniko', STAGED.patient, invoices.map((i) => attr(i, 'patientId')).filter((id): id is string => id !== null));
     for (const invoice of invoices) {
+      if (attr(invoice, 'unreadable') !== null) continue; // reported when it was read
       const patient = patients.get(attr(invoice, 'patientId') ?? '');
-      if (isSkipped(ctx, invoice, patient)) ctx.records.skippedInvoices += 1;
       const link = links.get(invoice.id);
+      noteLeftOut(ctx, invoice, patient, link);
       if (countsMoney(ctx, invoice, patient)) await countInvoiceMoney(ctx, invoice, link && linked.get(link.tradifyId));
       const referenced = await stagedByKey(ctx, 'tradify', STAGED.tradifyInvoice, invoice.key!);
       checkInvoice(ctx, invoice, link, link ? linked.get(link.tradifyId) : undefined, referenced, patient);
@@ -237,7 +269,7 @@ export async function compareTradifyInvoices(ctx: CompareContext): Promise<void>
   await forEachStagedPage(ctx, 'tradify', STAGED.tradifyInvoice, async (invoices) => {
     const referenced = invoices.filter((i) => attr(i, 'clinikoId') !== null);
     ctx.records.tradeInvoices += invoices.length - referenced.length;
-    const live = referenced.filter((i) => attr(i, 'status') !== 'cancelled');
+    const live = referenced.filter((i) => attr(i, 'status') !== 'cancelled' && attr(i, 'unreadable') === null);
     const staged = await stagedMany(ctx, 'cliniko', STAGED.clinikoInvoice, live.map((i) => attr(i, 'clinikoId')!));
     const copies = await countedAsCopies(ctx, live, staged);
     for (const invoice of live) {

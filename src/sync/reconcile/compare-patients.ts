@@ -67,6 +67,7 @@ export async function comparePatients(ctx: CompareContext): Promise<void> {
     const links = await linksOf(ctx, patients.map((p) => p.id));
     const customers = await stagedMany(ctx, 'tradify', STAGED.customer, [...links.values()].map((l) => l.tradifyId));
     for (const patient of patients) {
+      if (attr(patient, 'unreadable') !== null) continue; // reported when it was read
       const referenced = await stagedByKey(ctx, 'tradify', STAGED.customer, patient.key!);
       if (referenced.length > 1) {
         addFinding(ctx, 'duplicate', { entity: 'patient', clinikoId: patient.id, tradifyId: referenced[0]!.id, tradifyIds: referenced.map((c) => c.id), reason: 'customers-share-reference' });

@@ -3,11 +3,21 @@
  *
  * @module
  */
-import type { FindingKind, ReconciliationFinding, RecordCounts } from '../report/types.js';
+import type { FindingKind, KnownReason, ReconciliationFinding, RecordCounts } from '../report/types.js';
 import type { StagingRow, StagingSelector, StorePage } from '../ports.js';
 import type { MoneyAccumulator } from './money.js';
 import type { StatusJudge } from './status.js';
 import type { ReconcileInternals } from './types.js';
+
+/** A Cliniko invoice the sync deliberately leaves out of Tradify, and why. */
+export interface SkippedInvoice {
+  clinikoId: string;
+  /** Its Tradify invoice, when it has one. */
+  tradifyId: string | null;
+  /** The policy that leaves it out, or `in-review` when only its open review does. */
+  reason: KnownReason;
+  month: string | null;
+}
 
 /** What every comparison pass reads and writes. */
 export interface CompareContext {
@@ -15,6 +25,8 @@ export interface CompareContext {
   runId: string;
   signal?: AbortSignal | undefined;
   since: string | undefined;
+  /** When the run started (epoch ms): the mapping's "now". */
+  startedAt: number;
   findings: ReconciliationFinding[];
   money: MoneyAccumulator;
   records: RecordCounts;
@@ -24,6 +36,13 @@ export interface CompareContext {
   judgeStatus: StatusJudge;
   /** Called after every page (lease heartbeat). */
   afterPage: () => Promise<void>;
+  /** Invoices the sync deliberately leaves out (known items unless something differs). */
+  skipped: SkippedInvoice[];
+  /**
+   * Linked invoices whose Tradify draft is one the sync deliberately leaves a draft and which
+   * holds what the mapping writes: Cliniko id → the mapping finding that keeps it a draft.
+   */
+  draftsExplained: Map<string, string>;
 }
 
 /** Rows read per staging page. */

@@ -17,16 +17,19 @@ import type { Lease } from '../ports.js';
 import { ReconciliationReport } from '../report/report.js';
 import { FINDING_KINDS } from '../report/types.js';
 import type { FindingKind, ReconciliationFinding, ReconciliationSummary, RecordCounts, RepairSummary } from '../report/types.js';
-import { alertOnFindings } from './alert.js';
+import { alertOnDiscrepancies } from './alert.js';
+import { classify, isKnownInvoice, summariseKnown } from './classify.js';
 import { compareCustomerEmails, compareCustomers, comparePatients, findDeletedPatients } from './compare-patients.js';
 import { compareInvoices, compareTradifyInvoices } from './compare-invoices.js';
 import type { CompareContext } from './context.js';
+import { createInvoiceExpectation } from './expectation.js';
+import { loadRecordedReasons } from './known.js';
 import { MoneyAccumulator } from './money.js';
 import { repairFindings } from './repair.js';
 import { createStatusJudge } from './status.js';
 import type { StatusJudge } from './status.js';
 import { stageClinikoInvoices, stageClinikoPatients, stageTradifyCustomers, stageTradifyInvoices } from './stage.js';
-import type { StageContext } from './stage.js';
+import type { InvoiceStaging, StageContext } from './stage.js';
 import type { ReconcileInternals, ReconcileOptions } from './types.js';
 
 /** Keeps the lease alive between pages and stops promptly on abort. */
@@ -54,20 +57,11 @@ function tradifyRequests(internals: ReconcileInternals): number {
   return internals.tradifyRequestCount?.() ?? internals.tradify.stats?.requests ?? 0;
 }
 
-async function openReviewIds(internals: ReconcileInternals, signal: AbortSignal | undefined): Promise<Set<string>> {
-  const ids = new Set<string>();
-  let cursor: string | undefined;
-  do {
-    const page = await internals.store.reviews.list(internals.accountId, { status: 'open', kind: 'invoice', limit: 500, cursor, signal });
-    for (const review of page.items) ids.add(review.recordId);
-    cursor = page.next;
-  } while (cursor !== undefined);
-  return ids;
-}
-
-async function knownTaxPercents(internals: ReconcileInternals, signal: AbortSignal | undefined): Promise<Decimal[]> {
+/** Tradify's tax rates: their percents read a Cliniko line's rate; the engine's mapping judges drafts with them. */
+async function invoiceStaging(internals: ReconcileInternals, now: number, signal: AbortSignal | undefined): Promise<InvoiceStaging> {
   const rates = await collect(internals.tradify.taxRates.list({ signal }));
-  return rates.map((r) => Decimal.tryFrom(r.rate)).filter((d): d is Decimal => d !== undefined);
+  const knownPercents = rates.map((r) => Decimal.tryFrom(r.rate)).filter((d): d is Decimal => d !== undefined);
+  return { knownPercents, expect: createInvoiceExpectation(internals, rates, now) };
 }
 
 /**
@@ -77,6 +71,10 @@ async function knownTaxPercents(internals: ReconcileInternals, signal: AbortSign
 async function statusJudge(internals: ReconcileInternals, clock: Clock, signal: AbortSignal | undefined): Promise<StatusJudge> {
   const lastSync = await internals.store.runs.last(internals.accountId, { kind: 'sync', status: 'succeeded' }, { signal });
   return createStatusJudge(internals.mapping, { now: lastSync?.startedAt ?? clock.now(), timeZone: internals.timeZone });
+}
+
+function newCompareContext(internals: ReconcileInternals, runId: string, options: ReconcileOptions, startedAt: number, parts: Pick<CompareContext, 'reviewedIds' | 'judgeStatus' | 'afterPage'>): CompareContext {
+  return { internals, runId, signal: options.signal, since: options.since, startedAt, findings: [], money: new MoneyAccumulator(), records: emptyRecords(), skipped: [], draftsExplained: new Map(), ...parts };
 }
 
 function emptyRecords(): RecordCounts {
@@ -105,15 +103,15 @@ async function readAndCompare(stage: StageContext, ctx: CompareContext, since: s
   const { records } = ctx;
   let first: unknown;
   const guard = <T>(task: Promise<T>): Promise<T> => task.catch((error: unknown) => ((first ??= error), stop.abort(), Promise.reject(error)));
-  const percents = guard(knownTaxPercents(stage.internals, signal));
+  const staging = guard(invoiceStaging(stage.internals, ctx.startedAt, signal));
   const customers = guard(stageTradifyCustomers(inner).then((n) => void (records.tradifyCustomers = n)));
   const patients = guard(stageClinikoPatients(inner).then((n) => void (records.clinikoPatients = n)));
   const tasks = [
     guard(Promise.all([customers, patients]).then(() => comparePatientSide(innerCtx))),
     guard(stageTradifyInvoices(inner, since).then((n) => void (records.tradifyInvoices = n))),
-    guard(patients.then(async () => void (records.clinikoInvoices = await stageClinikoInvoices(inner, since, await percents)))),
+    guard(patients.then(async () => void (records.clinikoInvoices = await stageClinikoInvoices(inner, since, await staging)))),
   ];
-  await Promise.allSettled([percents, customers, patients, ...tasks]);
+  await Promise.allSettled([staging, customers, patients, ...tasks]);
   if (first !== undefined) throw stage.signal?.aborted ? new AbortError('Reconciliation was stopped') : first;
   stage.internals.logger?.debug('reconciliation read both sides', { runId: stage.runId });
   await compareInvoices(ctx);
@@ -124,6 +122,31 @@ function countKinds(findings: readonly ReconciliationFinding[]): Record<FindingK
   const counts = Object.fromEntries(FINDING_KINDS.map((k) => [k, 0])) as Record<FindingKind, number>;
   for (const f of findings) counts[f.kind] += 1;
   return counts;
+}
+
+type SummaryParts = Pick<ReconciliationSummary, 'runId' | 'requests' | 'repairs' | 'discrepancies' | 'known'> & {
+  finishedAt: number;
+  /** Which differing invoices the money tables count as known (see `isKnownInvoice`). */
+  knownInvoice: (clinikoId: string) => boolean;
+};
+
+function summaryOf(internals: ReconcileInternals, ctx: CompareContext, parts: SummaryParts): ReconciliationSummary {
+  return {
+    runId: parts.runId,
+    accountId: internals.accountId,
+    startedAt: new Date(ctx.startedAt).toISOString(),
+    finishedAt: new Date(parts.finishedAt).toISOString(),
+    timeZone: internals.timeZone,
+    since: ctx.since ?? null,
+    counts: countKinds(ctx.findings),
+    totalFindings: ctx.findings.length,
+    discrepancies: parts.discrepancies,
+    known: parts.known,
+    records: ctx.records,
+    money: ctx.money.summary(parts.knownInvoice),
+    requests: parts.requests,
+    repairs: parts.repairs,
+  };
 }
 
 const RECONCILE_OPTION_SHAPE = { since: true, signal: true, repair: true, alertThreshold: true } as const satisfies OptionShape<ReconcileOptions>;
@@ -166,28 +189,22 @@ export async function runReconciliation(internals: ReconcileInternals, options: 
   const requestsBefore = { cliniko: internals.cliniko.requestCount(), tradify: tradifyRequests(internals) };
   const heartbeat = new Heartbeat(internals, clock, lease, ttlMs, signal);
   try {
-    const records = emptyRecords();
-    const ctx: CompareContext = { internals, runId: run.id, signal, since, findings: [], money: new MoneyAccumulator(), records, reviewedIds: await openReviewIds(internals, signal), judgeStatus: await statusJudge(internals, clock, signal), afterPage: heartbeat.beat };
-    await readAndCompare({ internals, runId: run.id, signal, afterPage: heartbeat.beat }, ctx, since);
+    const recorded = await loadRecordedReasons(internals, signal);
+    const ctx = newCompareContext(internals, run.id, options, startedAt, { reviewedIds: recorded.reviewedInvoiceIds, judgeStatus: await statusJudge(internals, clock, signal), afterPage: heartbeat.beat });
+    const unreadable = (finding: ReconciliationFinding) => void ctx.findings.push(finding);
+    await readAndCompare({ internals, runId: run.id, signal, afterPage: heartbeat.beat, unreadable }, ctx, since);
     internals.logger?.debug('reconciliation compared', { runId: run.id, ms: clock.now() - startedAt, findings: ctx.findings.length });
-    const repairs: RepairSummary | null = options.repair ? await repairFindings(internals, ctx.findings, { leaseToken: lease.token, runId: run.id, signal }) : null;
-    const summary: ReconciliationSummary = {
-      runId: run.id,
-      accountId,
-      startedAt: new Date(startedAt).toISOString(),
-      finishedAt: new Date(clock.now()).toISOString(),
-      timeZone: internals.timeZone,
-      since: since ?? null,
-      counts: countKinds(ctx.findings),
-      totalFindings: ctx.findings.length,
-      records,
-      money: ctx.money.summary((clinikoId) => ctx.reviewedIds.has(clinikoId)),
-      requests: { cliniko: internals.cliniko.requestCount() - requestsBefore.cliniko, tradify: tradifyRequests(internals) - requestsBefore.tradify },
-      repairs,
-    };
-    await alertOnFindings(internals, clock, summary, ctx.findings, options.alertThreshold ?? 0, signal);
-    await store.runs.finish(accountId, run.id, { status: 'succeeded', summary: { ...summary.counts, totalFindings: summary.totalFindings, ...summary.requests } });
-    return new ReconciliationReport({ summary, findings: ctx.findings });
+    const classified = classify(ctx.findings, ctx.skipped, { ...recorded, drafts: ctx.draftsExplained });
+    const { discrepancies, knownItems } = classified;
+    // known items already have their reason (a review, a dead letter, a deliberate draft): only discrepancies are repaired
+    const toRepair = discrepancies.flatMap((d) => d.findings);
+    const repairs: RepairSummary | null = options.repair ? await repairFindings(internals, toRepair, { leaseToken: lease.token, runId: run.id, signal }) : null;
+    const requests = { cliniko: internals.cliniko.requestCount() - requestsBefore.cliniko, tradify: tradifyRequests(internals) - requestsBefore.tradify };
+    const summary = summaryOf(internals, ctx, { runId: run.id, finishedAt: clock.now(), requests, repairs, discrepancies: discrepancies.length, known: summariseKnown(knownItems), knownInvoice: isKnownInvoice(classified) });
+    await alertOnDiscrepancies(internals, clock, summary, discrepancies, options.alertThreshold ?? 0, signal);
+    const stored = { ...summary.counts, totalFindings: summary.totalFindings, discrepancies: summary.discrepancies, known: summary.known.total, ...summary.requests };
+    await store.runs.finish(accountId, run.id, { status: 'succeeded', summary: stored });
+    return new ReconciliationReport({ summary, findings: ctx.findings, discrepancies, knownItems });
   } catch (error) {
     await store.runs.finish(accountId, run.id, { status: signal?.aborted ? 'aborted' : 'failed' }).catch(() => undefined);
     throw error;

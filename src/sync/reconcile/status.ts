@@ -6,7 +6,9 @@
  * a fixable difference; a review is a person's call.
  *
  * The planner is given a status-only view of both invoices: money, lines and text are compared
- * elsewhere against Cliniko's raw figures, so the view makes the content look unchanged.
+ * elsewhere against Cliniko's raw figures, so the view makes the content look unchanged. Whether
+ * the mapping keeps the invoice a draft (staged as `mustStayDraft`) is passed on, so a draft the
+ * sync deliberately never approves agrees.
  *
  * @module
  */
@@ -136,7 +138,7 @@ function judge(config: ResolvedMappingConfig, ctx: MappingContext, invoice: Stag
       items: itemsUpdatedAt === null ? [] : [{ updated_at: itemsUpdatedAt }],
       mapping: {
         draft: { customerId: current.customerId, invoiceDate: current.invoiceDate, dueDate: null, reference: null, taxMode: current.taxMode, lineItems: [] },
-        mustStayDraft: false,
+        mustStayDraft: attr(invoice, 'mustStayDraft') === 'true',
         liveItemCount: Number(attr(invoice, 'lineCount') ?? '0'),
       },
       current,

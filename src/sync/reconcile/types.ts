@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { ReadablePage } from '../../cliniko/listing.js';
 import type { ClinikoInvoice } from '../../cliniko/schemas/invoice.js';
 import type { ClinikoInvoiceItem } from '../../cliniko/schemas/invoice-item.js';
 import type { ClinikoPatient } from '../../cliniko/schemas/patient.js';
@@ -20,18 +21,19 @@ export interface ReadOptions {
 
 /**
  * The Cliniko reads reconciliation makes, all paged and paced by the client. The engine passes
- * an adapter over its `ClinikoClient` (see `clinikoSourceFromClient`).
+ * an adapter over its `ClinikoClient` (see `clinikoSourceFromClient`). A row that fails its
+ * schema is set aside in its page's `unreadable` (id and zod paths), never failing the read.
  */
 export interface ReconcileClinikoSource {
   /** Every patient, archived ones included (`q[]=archived_at:*`), 100 a page. */
-  patientPages(options: ReadOptions): AsyncIterable<ClinikoPatient[]>;
+  patientPages(options: ReadOptions): AsyncIterable<ReadablePage<ClinikoPatient>>;
   /**
    * Every invoice, archived and deleted ones included, 100 a page; only those issued on or after
    * `issuedSince` (a plain date) when given.
    */
-  invoicePages(options: ReadOptions & { issuedSince?: string | undefined }): AsyncIterable<ClinikoInvoice[]>;
-  /** The live (not deleted) items of these invoices, fetched in as few pages as possible. */
-  itemsOfInvoices(invoiceIds: readonly string[], options: ReadOptions): Promise<ClinikoInvoiceItem[]>;
+  invoicePages(options: ReadOptions & { issuedSince?: string | undefined }): AsyncIterable<ReadablePage<ClinikoInvoice>>;
+  /** The live (not deleted or archived) items of these invoices, fetched in as few pages as possible. */
+  itemsOfInvoices(invoiceIds: readonly string[], options: ReadOptions): Promise<ReadablePage<ClinikoInvoiceItem>>;
   /** Patients by id, archived included (`q[]=id:=a,b,…&q[]=archived_at:*`); ids that no longer answer are absent. */
   patientsByIds(ids: readonly string[], options: ReadOptions): Promise<ClinikoPatient[]>;
   /** Requests sent so far (for the summary and the bench). */
@@ -77,11 +79,13 @@ export interface ReconcileInternals {
   /** Where the "findings above threshold" alert goes (deduplicated across runs). */
   alerter?: Alerter | undefined;
   /**
-   * The engine's resolved mapping: its status table and approval policy decide, through the
+   * The engine's resolved mapping. Its status table and approval policy decide, through the
    * engine's status planner, which Tradify statuses are right (e.g. Paid ↔ paid, or still a
-   * draft under `approval: { when: 'manual' }`). Library defaults apply to what is absent.
+   * draft under `approval: { when: 'manual' }`); its tax table, rounding, filters and invoice
+   * callback tell which invoices the sync leaves out or keeps as drafts, and why. Library
+   * defaults apply to what is absent.
    */
-  mapping?: Partial<Pick<ResolvedMappingConfig, 'statusTable' | 'approval'>> | undefined;
+  mapping?: Partial<ResolvedMappingConfig> | undefined;
   /**
    * The customer the mapping would write for a patient (text fields), or `null` when the patient
    * is filtered out or vetoed. Defaults to the plain legal-name mapping.
@@ -101,10 +105,14 @@ export interface ReconcileOptions {
   since?: string | undefined;
   signal?: AbortSignal | undefined;
   /**
-   * Turn fixable findings into engine work (re-push, re-link) inside the same lease; the rest
-   * become reviews. Every repair is in the audit log. @defaultValue `false`
+   * Turn the fixable findings of discrepancies into engine work (re-push, re-link) inside the
+   * same lease; the rest become reviews. Known items are left alone. Every repair is in the
+   * audit log. @defaultValue `false`
    */
   repair?: boolean | undefined;
-  /** Alert when there are more findings than this. @defaultValue `0` */
+  /**
+   * Alert when more records than this need action (discrepancies; differences the engine
+   * already explains never count). @defaultValue `0`
+   */
   alertThreshold?: number | undefined;
 }

@@ -17,6 +17,7 @@ export const KIND_COLOURS: Record<FindingKind, string> = {
   'link-drift': '#56b4e9',
   'possible-missed-link': '#009e73',
   'deleted-patient': '#6b6b6b',
+  'unreadable-record': '#000000',
 };
 
 const NO_MONTH = 'no month';

@@ -6,7 +6,8 @@
  */
 import { renderFindingsChart } from './chart.js';
 import { escapeHtml } from './escape.js';
-import { FINDING_COLUMNS, KIND_LABELS, findingCells } from './labels.js';
+import { FINDING_COLUMNS, KIND_LABELS, findingCells, headlineText } from './labels.js';
+import { detailsSection, knownSection, needsActionSection } from './records-html.js';
 import { FINDING_KINDS } from './types.js';
 import { renderMoneyHtml } from './money.js';
 import type { ReconciliationFinding, ReconciliationReportData } from './types.js';
@@ -22,7 +23,10 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}
 tr.flagged td{background:#fff3e0;font-weight:600}
 .money-intro{max-width:60em}
 .note{background:#fdecea;padding:6px 10px;border-left:4px solid #d55e00}
-.summary-total{font-size:18px;font-weight:600}
+.summary-total{font-size:15px;font-weight:600}
+.headline{font-size:22px;font-weight:700;margin:12px 0}
+article.record{border-top:1px solid #ccc;padding-top:4px}
+h3{font-size:15px;margin:12px 0 4px}
 `;
 
 const SCRIPT = `
@@ -51,7 +55,7 @@ function summarySection(data: ReconciliationReportData): string {
     .join('');
   return `<section id="summary">
 <p>Account <code>${escapeHtml(s.accountId)}</code>, run <code>${escapeHtml(s.runId)}</code>, ${escapeHtml(s.startedAt)} – ${escapeHtml(s.finishedAt)} (${escapeHtml(s.timeZone)})${s.since ? `, invoices issued since ${escapeHtml(s.since)}` : ''}.</p>
-<p class="summary-total">Findings: <span id="total-findings">${s.totalFindings}</span></p>
+<p class="summary-total">Findings, field by field: <span id="total-findings">${s.totalFindings}</span></p>
 <table id="counts"><thead><tr><th>Kind</th><th>Count</th></tr></thead><tbody>${counts}</tbody></table>
 <table id="records"><thead><tr><th>Records</th><th>Count</th></tr></thead><tbody>${records}</tbody></table>
 </section>`;
@@ -81,16 +85,20 @@ export function renderHtml(data: ReconciliationReportData): string {
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${CSP}">
 <meta name="referrer" content="no-referrer">
-<title>Reconciliation report ${escapeHtml(data.summary.accountId)} ${escapeHtml(data.summary.finishedAt)}</title>
+<title>Reconciliation report ${escapeHtml(data.summary.accountId)} ${escapeHtml(data.summary.finishedAt)}: ${escapeHtml(headlineText(data.summary.discrepancies))}</title>
 <style>${STYLE}</style></head>
 <body>
 <h1>Reconciliation report</h1>
 <p class="note">This report holds patient identifiers. Keep it private; do not email or publish it.</p>
+${needsActionSection(data)}
+${knownSection(data.summary.known)}
+<h2>Summary</h2>
 ${summarySection(data)}
 <h2>Findings by month and kind</h2>
 ${renderFindingsChart(data.findings)}
 ${renderMoneyHtml(data.summary.money)}
-<h2>Findings</h2>
+${detailsSection(data.discrepancies)}
+<h2>Every finding, field by field</h2>
 ${findingsSection(data.findings)}
 <script>${SCRIPT}</script>
 </body></html>

@@ -6,7 +6,7 @@
 export { ReconciliationReport } from './report.js';
 export { writeReportFiles, reportFileName } from './files.js';
 export type { ReportFormat, WriteReportFilesOptions } from './files.js';
-export { FINDING_KINDS } from './types.js';
+export { KNOWN_REASONS } from './types.js';
 export type {
   FindingKind,
   FindingEntity,
@@ -19,4 +19,10 @@ export type {
   RepairSummary,
   ReconciliationSummary,
   ReconciliationReportData,
+  ReconciliationReportInput,
+  Discrepancy,
+  KnownItem,
+  KnownReason,
+  KnownSummary,
+  KnownSummaryRow,
 } from './types.js';

@@ -47,7 +47,7 @@ export function describeMoneyRow(row: MoneyRow): string {
   const notes: string[] = [];
   if (row.discrepancies > 0) notes.push(`${plural(row.discrepancies, 'invoice differs', 'invoices differ')} with no known reason: see the findings`);
   else if (!accountedFor(row)) notes.push('Differs with no invoice to account for it: check this period');
-  if (row.knownItems > 0) notes.push(`${plural(row.knownItems, 'invoice differs', 'invoices differ')} for a known reason (see the review queue)`);
+  if (row.knownItems > 0) notes.push(`${plural(row.knownItems, 'invoice differs', 'invoices differ')} for a known reason (see the known items)`);
   const rounding = roundingNote(row);
   if (rounding) notes.push(rounding);
   return notes.length === 0 ? 'Matches' : notes.join('; ');
@@ -73,14 +73,14 @@ const QUARTER_VIEWS: readonly MoneyView[] = [
 ];
 
 /** How invoices are compared, said once above the money tables. */
-export const MONEY_INTRO =
+const MONEY_INTRO =
   'Each invoice is compared as it states its money, in cents, on both sides. GST may differ by per-line rounding: ' +
   'Tradify rounds each line\u2019s GST to the cent, Cliniko rounds the invoice\u2019s sum. That is allowed up to half a ' +
   'cent per line carrying GST, judged invoice by invoice and never by period, so a larger difference on one invoice ' +
   'cannot hide in a month\u2019s total. A period is flagged only when it holds an invoice that differs with no known reason.';
 
 /** Which figure belongs on the BAS, and why. */
-export const BAS_GUIDANCE = [
+const BAS_GUIDANCE = [
   'Cliniko is the source of truth: report Cliniko\u2019s figures. Tradify\u2019s should match them; check a flagged quarter before lodging.',
   'Cash basis (you account for GST when paid): report the cash-basis row. G1 total sales is the money received in the quarter and 1A GST on sales the GST in it. ' +
     'A Cliniko invoice counts as received in full on the day it was marked Paid; Cliniko has no payments API, so part payments are not seen.',

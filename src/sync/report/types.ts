@@ -16,7 +16,8 @@ export type FindingKind =
   | 'field-mismatch'
   | 'link-drift'
   | 'possible-missed-link'
-  | 'deleted-patient';
+  | 'deleted-patient'
+  | 'unreadable-record';
 
 /** Every finding kind, in report order. */
 export const FINDING_KINDS: readonly FindingKind[] = [
@@ -27,6 +28,7 @@ export const FINDING_KINDS: readonly FindingKind[] = [
   'link-drift',
   'possible-missed-link',
   'deleted-patient',
+  'unreadable-record',
 ];
 
 /** The compared field of a `field-mismatch` finding. */
@@ -73,6 +75,101 @@ export interface ReconciliationFinding {
   month: string | null;
   /** True when `repair: true` can fix it by re-pushing or re-linking. */
   fixable: boolean;
+  /** For `unreadable-record`: the side the record could not be read from. */
+  side?: 'cliniko' | 'tradify' | undefined;
+  /** For `unreadable-record`: the API field at fault, e.g. `total_amount` or `invoiceDate` (never its value). */
+  path?: string | undefined;
+}
+
+/**
+ * Why a difference is already accounted for by the engine (or why a record is deliberately not
+ * in Tradify):
+ * - `in-review`: the record waits in the review queue;
+ * - `dead-letter`: the record is in the dead letters;
+ * - `left-as-draft`: the sync deliberately leaves the Tradify invoice a draft (e.g. Cliniko's
+ *   invoice has no live items, or its lines' GST cannot be reproduced to the cent) and the
+ *   draft holds what the mapping makes of it;
+ * - policy skips, where the sync never writes the invoice: `closed` (closed in Cliniko before
+ *   it was synced), `open-credit`, `status-table` (another status the status table does not
+ *   sync), `filtered` (a patient or invoice filter), `vetoed` (the invoice callback),
+ *   `deleted` (deleted in Cliniko) and `archived` (archived in Cliniko, which removes an
+ *   invoice raised in error: the sync skips it, or deletes its draft, cancels it when approved).
+ */
+export type KnownReason =
+  | 'in-review'
+  | 'dead-letter'
+  | 'left-as-draft'
+  | 'closed'
+  | 'open-credit'
+  | 'status-table'
+  | 'filtered'
+  | 'vetoed'
+  | 'deleted'
+  | 'archived';
+
+/** Every known reason, in report order. */
+export const KNOWN_REASONS: readonly KnownReason[] = ['in-review', 'dead-letter', 'left-as-draft', 'closed', 'open-credit', 'status-table', 'filtered', 'vetoed', 'deleted', 'archived'];
+
+/**
+ * A record (not a field) whose data differs with no known reason: it needs a person. Its
+ * differing fields are grouped under it.
+ */
+export interface Discrepancy {
+  /** A stable anchor for the record, e.g. `invoice-1390730000000000001` (letters, digits, `-`, `_`). */
+  id: string;
+  entity: FindingEntity;
+  /** The Cliniko id, when the record has one. */
+  clinikoId: string | null;
+  /** The Tradify id involved (the first one for duplicates). */
+  tradifyId: string | null;
+  /** The kinds of its findings, in report order. */
+  kinds: FindingKind[];
+  /** Its findings: one per differing field (or per problem for the other kinds). */
+  findings: ReconciliationFinding[];
+  /** The first month its findings are charted under. */
+  month: string | null;
+  /** True when `repair: true` can fix every one of its findings. */
+  fixable: boolean;
+}
+
+/** A record whose difference the engine already explains, with the reason. */
+export interface KnownItem {
+  entity: FindingEntity;
+  clinikoId: string | null;
+  tradifyId: string | null;
+  reason: KnownReason;
+  /**
+   * The id behind the reason: the review's id (`in-review`), the dead letter's id
+   * (`dead-letter`); `null` otherwise.
+   */
+  ref: string | null;
+  /**
+   * What the engine recorded: the review's or dead letter's reason code, the mapping finding that
+   * keeps a draft a draft (e.g. `no-live-lines`, `line-unreproducible`), the skipped Cliniko
+   * status; `null` when there is nothing more to say.
+   */
+  detail: string | null;
+  /** A phrase for people, e.g. "In the review queue (review 12)". */
+  label: string;
+  /** The differences it explains (empty for an invoice the sync deliberately leaves out). */
+  findings: ReconciliationFinding[];
+  month: string | null;
+}
+
+/** One line of the known items' summary: a reason (with its why, for drafts) and how many. */
+export interface KnownSummaryRow {
+  reason: KnownReason;
+  /** A phrase for people, e.g. "Left as a draft: Cliniko's invoice has no live items". */
+  label: string;
+  count: number;
+}
+
+/** Known items summarised by reason; the full list is `report.knownItems()`. */
+export interface KnownSummary {
+  total: number;
+  byReason: Record<KnownReason, number>;
+  /** One row per reason (drafts split by why), largest first. */
+  rows: KnownSummaryRow[];
 }
 
 /** Two money figures: the invoices' totals and their GST. */
@@ -99,9 +196,9 @@ export interface MoneyRow {
    * flagged.
    */
   gstRounding: { invoices: number; tax: string };
-  /** Invoices whose money differs here for a reason the engine already knows (e.g. waiting in the review queue). */
+  /** Invoices whose money differs here and that are known items of the report (e.g. waiting in the review queue, a draft kept on purpose). */
   knownItems: number;
-  /** Invoices whose money differs here with no known reason. A period with any is flagged. */
+  /** Invoices whose money differs here with no known reason (the report's discrepancies among them). A period with any is flagged. */
   discrepancies: number;
 }
 
@@ -161,16 +258,33 @@ export interface ReconciliationSummary {
   timeZone: string;
   /** Only invoices issued on or after this plain date were compared, when set. */
   since: string | null;
+  /** Findings per kind (field by field). */
   counts: Record<FindingKind, number>;
+  /** Every finding, field by field (a record with three differing fields counts three). */
   totalFindings: number;
+  /** Records that differ with no known reason: what needs a person (the headline). */
+  discrepancies: number;
+  /** Differences the engine already explains, by reason. */
+  known: KnownSummary;
   records: RecordCounts;
   money: MoneySummary;
   requests: { cliniko: number; tradify: number };
   repairs: RepairSummary | null;
 }
 
-/** The plain-data form of a report (`toJSON()`). */
+/**
+ * The plain-data form of a report (`toJSON()`): the summary (with the known items' summary),
+ * every finding and the discrepancies. The known items themselves are left out (there may be
+ * thousands of deliberately skipped invoices); `report.knownItems()` lists them.
+ */
 export interface ReconciliationReportData {
   summary: ReconciliationSummary;
   findings: ReconciliationFinding[];
+  discrepancies: Discrepancy[];
+}
+
+/** What a {@link ReconciliationReportData} is built from, plus the full list of known items. */
+export interface ReconciliationReportInput extends ReconciliationReportData {
+  /** @defaultValue none */
+  knownItems?: KnownItem[] | undefined;
 }

@@ -1,63 +1,19 @@
 /**
- * Collects one page's work so it is written by ONE fenced `commitPage` (`docs/architecture.md#checkpoint-per-page`).
+ * Writing one page's work: ONE fenced `commitPage` (`docs/architecture.md#checkpoint-per-page`).
+ * The page loop, the settle sweep, conflict repair and the engine facades all commit through it.
  *
  * @module
  */
-import type {
-  HashWrite,
-  LinkRemoval,
-  LinkUpsert,
-  NewAuditEntry,
-  NewDeadLetter,
-  DeadLetterClose,
-  NewReview,
-  PageCommit,
-  SeenEntry,
-  StreamCursor,
-  TradifyIndexEntry,
-} from '../ports.js';
+import type { RunContext } from './context.js';
+import type { PageWork } from './page-work.js';
 
-/** One page's pending writes to the store. */
-export class PageWork {
-  readonly links: LinkUpsert[] = [];
-  readonly unlinks: LinkRemoval[] = [];
-  readonly hashes: HashWrite[] = [];
-  readonly deadLetters: NewDeadLetter[] = [];
-  readonly closedLetters: DeadLetterClose[] = [];
-  readonly reviews: NewReview[] = [];
-  readonly audit: NewAuditEntry[] = [];
-  readonly tradifyIndex: TradifyIndexEntry[] = [];
-  readonly seen: Record<string, SeenEntry[]> = {};
-  readonly cursors: Record<string, StreamCursor> = {};
-  readonly seenPruneBefore: Record<string, string> = {};
-
-  /** Mark a Cliniko row as applied at its `updated_at`. */
-  markSeen(stream: string, entry: SeenEntry): void {
-    (this.seen[stream] ??= []).push(entry);
-  }
-
-  /** True when nothing but (maybe) a cursor would be written. */
-  get isEmpty(): boolean {
-    return (
-      this.links.length + this.unlinks.length + this.hashes.length + this.deadLetters.length + this.closedLetters.length +
-        this.reviews.length + this.audit.length + this.tradifyIndex.length + Object.keys(this.seen).length + Object.keys(this.cursors).length ===
-      0
-    );
-  }
-
-  /** The store's `PageCommit` for this work. */
-  toCommit(): PageCommit {
-    return {
-      cursors: this.cursors,
-      seen: this.seen,
-      seenPruneBefore: this.seenPruneBefore,
-      links: this.links,
-      unlinks: this.unlinks,
-      hashes: this.hashes,
-      deadLetters: { add: this.deadLetters, close: this.closedLetters },
-      reviews: this.reviews,
-      audit: this.audit,
-      tradifyIndex: this.tradifyIndex,
-    };
+/** Writes a page's work in one fenced commit (nothing in a dry run), with the reviews of Tradify rows read since the last. */
+export async function commit(run: RunContext, work: PageWork): Promise<void> {
+  if (run.dryRun) return;
+  await run.unreadable.flush(work);
+  if (work.isEmpty) return;
+  await run.options.store.commitPage(run.accountId, run.token, work.toCommit(), { signal: run.signal });
+  for (const link of work.links) {
+    if (link.kind === 'patient' && run.uncommittedCustomers.get(link.tradifyId) === link.clinikoId) run.uncommittedCustomers.delete(link.tradifyId);
   }
 }

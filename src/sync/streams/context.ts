@@ -10,9 +10,9 @@ import type { RunAlerts } from '../run-alerts.js';
 import type { RunCounters } from '../summary.js';
 import type { Lookups } from '../lookups.js';
 import type { MappingContext } from '../../mapping/context.js';
-import { withRecordRetry } from '../writer.js';
+import { withRecordRetry } from '../record-retry.js';
 import { ItemsReader } from './source.js';
-import type { PageWork } from './commit.js';
+import type { PageWork } from './page-work.js';
 import type { PlannedItem } from '../plan.js';
 import { HELD_REASON, UnreadableTradifyRows } from '../unreadable.js';
 

@@ -5,7 +5,7 @@
  * @module
  */
 import { isConflictError, isMismatchedResponseError, isNotFoundError, isResponseValidationError, isUnprocessableEntityError, type ValidationIssue } from '../../core/errors.js';
-import { linkedId } from '../../cliniko/links.js';
+import { linkedId } from '../../core/ids.js';
 import type { ClinikoInvoice } from '../../cliniko/schemas/invoice.js';
 import type { ClinikoInvoiceItem } from '../../cliniko/schemas/invoice-item.js';
 import { liveItems, mapInvoice, invoiceExternalReference, type InvoiceMapping } from '../../mapping/invoice.js';
@@ -15,14 +15,14 @@ import { collect } from '../../tradify/pagination.js';
 import type { TradifyInvoice, TradifyInvoiceInput, TradifyPayment, TradifyUnreadableRow } from '../../tradify/port.js';
 import { dueDaysOf, loadDueDays } from '../due-days.js';
 import { requireEcho } from '../echo.js';
-import { payloadHash } from '../hash.js';
+import { payloadHash } from '../../core/hash.js';
 import { idempotencyKey } from '../idempotency.js';
 import type { LinkRecord } from '../ports.js';
 import { existingByReference } from '../reference-lookup.js';
 import { totalsDifferences, type TotalsDifference } from '../totals.js';
-import type { PageWork } from './commit.js';
+import type { PageWork } from './page-work.js';
 import type { RunContext } from './context.js';
-import { loadPatientStates, syncPatient } from './patients.js';
+import { loadPatientStates, syncPatient } from './patient-sync.js';
 import { invoiceProjection } from './projection.js';
 import type { StreamHandler } from './runner.js';
 import { patientsByIds, PendingTracker } from './source.js';
@@ -33,7 +33,7 @@ const MAX_REPLANS = 3;
 /** The `reference` our payments carry, so the planner can tell ours from a person's. */
 const PAYMENT_REFERENCE_PREFIX = 'cliniko:invoice:';
 /** The review opened when Tradify's totals differ from Cliniko's: the invoice is neither approved nor paid. */
-export const TOTALS_REVIEW = 'totals-differ';
+const TOTALS_REVIEW = 'totals-differ';
 
 type Plannable = {
   draft: TradifyInvoiceInput;

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { stableStringify } from '../hash.js';
+import { stableStringify } from '../../core/hash.js';
 import type { TradifyCustomer, TradifyCustomerInput, TradifyInvoice, TradifyInvoiceInput } from '../../tradify/port.js';
 
 const CUSTOMER_FIELDS = ['name', 'contactName', 'email', 'phone', 'mobile', 'fax', 'physicalAddress', 'postalAddress', 'externalReference', 'customFields', 'ownerStaffId', 'active'] as const;

@@ -12,11 +12,12 @@ import PQueue from 'p-queue';
 import type { KeysetPage } from '../../cliniko/keyset.js';
 import type { SyncStream } from '../events.js';
 import type { StreamCursor } from '../ports.js';
-import { isTargetDown } from '../writer.js';
-import { PageWork } from './commit.js';
+import { isTargetDown } from '../record-retry.js';
+import { commit } from './commit.js';
+import { PageWork } from './page-work.js';
 import type { RunContext } from './context.js';
 import { readAhead } from './read-ahead.js';
-import { streamStart } from '../estimate.js';
+import { secondsBefore, streamStart } from '../stream-start.js';
 
 /** Why a stream stopped before its end. */
 export type StopReason = 'max-run-duration' | 'target-down';
@@ -40,11 +41,6 @@ export interface StreamHandler<T extends { id: string; updated_at: string }, P =
   skipSeen: boolean;
   /** Syncs one row; throws `TargetDownError` when Tradify is down. */
   syncOne(run: RunContext, row: T, work: PageWork, prepared: P): Promise<void>;
-}
-
-
-function isoMinusSeconds(iso: string, seconds: number): string {
-  return new Date(Date.parse(iso) - seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 function capped(updatedAt: string, serverTime: string | null): string {
@@ -192,7 +188,7 @@ async function finishPage<T extends { id: string; updated_at: string }>(
   if (position && advance) {
     const updatedAt = capped(position.updatedAt, page.serverTime);
     if (!previous || updatedAt >= previous.updatedAt) cursor = work.cursors[stream] = { updatedAt, id: position.id };
-    work.seenPruneBefore[stream] = isoMinusSeconds(updatedAt, run.options.lookbackSeconds);
+    work.seenPruneBefore[stream] = secondsBefore(updatedAt, run.options.lookbackSeconds);
   }
   await commit(run, work);
   return { stopped, cursor };
@@ -223,15 +219,4 @@ async function syncRows<T>(run: RunContext, rows: T[], done: boolean[], slots: R
     ),
   );
   if (failure !== undefined) throw failure;
-}
-
-/** Writes a page's work in one fenced commit (nothing in a dry run), with the reviews of Tradify rows read since the last. */
-export async function commit(run: RunContext, work: PageWork): Promise<void> {
-  if (run.dryRun) return;
-  await run.unreadable.flush(work);
-  if (work.isEmpty) return;
-  await run.options.store.commitPage(run.accountId, run.token, work.toCommit(), { signal: run.signal });
-  for (const link of work.links) {
-    if (link.kind === 'patient' && run.uncommittedCustomers.get(link.tradifyId) === link.clinikoId) run.uncommittedCustomers.delete(link.tradifyId);
-  }
 }

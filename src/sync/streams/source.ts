@@ -8,7 +8,7 @@ import type { ClinikoClient } from '../../cliniko/client.js';
 import type { ClinikoInvoiceItem } from '../../cliniko/schemas/invoice-item.js';
 import type { ClinikoPatient } from '../../cliniko/schemas/patient.js';
 import type { ClinikoInvoice } from '../../cliniko/schemas/invoice.js';
-import { linkedId } from '../../cliniko/links.js';
+import { linkedId } from '../../core/ids.js';
 import { isResponseValidationError, type ValidationIssue } from '../../core/errors.js';
 import type { KeysetPage } from '../../cliniko/keyset.js';
 import type { SyncStream } from '../events.js';

@@ -5,7 +5,8 @@
  * @module
  */
 import type { FilterFieldType, FilterWhitelist } from './filters.js';
-import { compareIds, type BaseRow, type FakeTable } from './table.js';
+import { compareIdsShorterFirst } from '../../core/ids.js';
+import type { BaseRow, FakeTable } from './table.js';
 
 /** One sort column. */
 export interface SortKey {
@@ -40,7 +41,7 @@ function compareCells(a: unknown, b: unknown, type: FilterFieldType): number {
   // Postgres puts NULL after every value in ascending order.
   if (a === null || a === undefined) return b === null || b === undefined ? 0 : 1;
   if (b === null || b === undefined) return -1;
-  if (type === 'numeric' && typeof a === 'string' && typeof b === 'string') return compareIds(a, b);
+  if (type === 'numeric' && typeof a === 'string' && typeof b === 'string') return compareIdsShorterFirst(a, b);
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
   const left = String(a);

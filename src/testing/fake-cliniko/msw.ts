@@ -26,7 +26,7 @@ export interface ClinikoMsw extends FakeClinikoCore {
 }
 
 /**
- * Creates msw handlers that behave exactly like {@link startFakeCliniko}'s server.
+ * Creates msw handlers that behave exactly like {@link testing!startFakeCliniko}'s server.
  *
  * @example
  * ```ts

@@ -5,22 +5,13 @@
  * @module
  */
 import { ClinikoTradifyError } from '../../core/errors.js';
+import { compareIdsShorterFirst } from '../../core/ids.js';
 
 /** The fields every stored row has. */
 export interface BaseRow {
   id: string;
   created_at: string;
   updated_at: string;
-}
-
-/**
- * Orders two canonical decimal id strings as BigInt would: a shorter id is smaller, equal
- * lengths compare as text. Ids in the fake never have leading zeros, so this equals
- * `BigInt(a) < BigInt(b)` without allocating on every comparison of a 100,000-row sort.
- */
-export function compareIds(a: string, b: string): number {
-  if (a.length !== b.length) return a.length - b.length;
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** A table of rows keyed by id. */
@@ -90,6 +81,6 @@ export class FakeTable<Row extends BaseRow> {
 
   private index(row: Row): void {
     this.byId.set(row.id, row);
-    if (this.largestId === undefined || compareIds(row.id, this.largestId) > 0) this.largestId = row.id;
+    if (this.largestId === undefined || compareIdsShorterFirst(row.id, this.largestId) > 0) this.largestId = row.id;
   }
 }

@@ -1,12 +1,14 @@
 /**
- * Tradify writes with the engine-level retry on top of the HTTP layer's (`docs/architecture.md#one-retry-layer`):
- * a transient failure is retried by the {@link RetryPolicy}; when the policy gives up, the
- * target is "down" and the run stops writing, keeping the work pending for the next run.
+ * The engine's record retry (`docs/architecture.md#one-retry-layer`), on top of the HTTP
+ * layer's: a Tradify write (or a read a write needs) that failed transiently is tried again when
+ * the {@link RetryPolicy} says so; when the policy gives up, the target is "down" and the run
+ * stops writing, keeping the work pending for the next run.
  *
  * @module
  */
-import { isAbortError, isTransientError } from '../core/errors.js';
 import type { Clock } from '../core/clock.js';
+import { isAbortError, isTransientError } from '../core/errors.js';
+import { retryLoop } from '../core/retry-loop.js';
 import type { RetryPolicy } from './ports.js';
 
 /**
@@ -33,24 +35,28 @@ export interface RecordRetryDeps {
 }
 
 /**
- * Runs one write (or one read needed by a write), retrying transient failures by the policy.
+ * Runs one write (or one read needed by a write), retrying transient failures by the policy,
+ * which also chooses each wait; the clock sleeps it.
  *
  * @throws TargetDownError when the policy gives up on a transient failure.
  * @throws the original error when it is not transient (a 409, a 422, an abort…).
  */
-export async function withRecordRetry<T>(deps: RecordRetryDeps, stream: string, write: () => Promise<T>): Promise<T> {
+export function withRecordRetry<T>(deps: RecordRetryDeps, stream: string, write: () => Promise<T>): Promise<T> {
   const startedAt = deps.clock.now();
-  for (let attempt = 1; ; attempt++) {
-    try {
-      deps.onAttempt?.();
-      return await write();
-    } catch (error) {
-      if (isAbortError(error) || !isTransientError(error)) throw error;
+  const tryOnce = (): Promise<T> => {
+    deps.onAttempt?.();
+    return write();
+  };
+  return retryLoop(tryOnce, {
+    clock: deps.clock,
+    signal: deps.signal,
+    next: ({ error, attempt }) => {
+      if (isAbortError(error) || !isTransientError(error)) return { retry: false };
       const decision = deps.retryPolicy.decide({ error, attempt, elapsedMs: deps.clock.now() - startedAt, stream });
       if (!decision.retry) throw new TargetDownError(error);
-      await deps.clock.sleep(decision.delayMs, deps.signal);
-    }
-  }
+      return { retry: true, waitMs: decision.delayMs };
+    },
+  });
 }
 
 /** True for the internal target-down signal. */
