@@ -2,9 +2,10 @@
  * `cliniko-tradify/http`: the paced, retrying HTTP client that `ClinikoClient` and
  * `HttpTradifyClient` are built on, for authors of their own `TradifyPort` adapter. It paces
  * requests per API key, retries 5xx, network errors and timeouts with full-jitter backoff
- * (a POST only with an `Idempotency-Key`), waits out 429s without using that budget, refuses
+ * (a POST only with an `Idempotency-Key`, or when the request says `retrySafe`), waits out 429s without using that budget, refuses
  * cross-origin redirects and oversized bodies, and throws the library's error classes, which
- * the engine reads through the guards exported from `cliniko-tradify`.
+ * the engine reads through the guards exported from `cliniko-tradify`. Any API name shows in
+ * those errors, and a `parseErrorBody` hook reads an error body of your backend's own shape.
  *
  * @example
  * ```ts
@@ -24,6 +25,7 @@
  */
 
 export { createHttpClient, HttpClient } from './http.js';
-export type { ApiName, HttpClientOptions, HttpTransportOptions, HttpRequest, HttpResponse, HttpStats, HttpErrorBodyParser, HttpErrorDetails } from './http.js';
+export type { ApiName, HttpClientOptions, HttpTransportOptions, HttpRequest, HttpResponse, HttpStats } from './http.js';
+export type { HttpErrorBodyParser, HttpErrorDetails } from './http.js';
 export { RETRY_DEFAULTS, worstCaseRequestMs } from './retry.js';
 export type { RetryOptions } from './retry.js';

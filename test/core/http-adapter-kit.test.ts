@@ -10,6 +10,7 @@ import { createHttpClient, type HttpClientOptions, type HttpErrorDetails } from 
 import {
   AuthenticationError,
   ConflictError,
+  RateLimitError,
   ServerError,
   isConfigError,
   isConflictError,
@@ -76,6 +77,15 @@ describe('any API name', () => {
     expect(auth.message).toMatch(/^ledger refused the credentials on GET \/api\/secret \(401\)/);
     expect(auth.message).not.toMatch(/tradify|cliniko/i);
     expect(JSON.stringify(auth)).not.toContain('ledger-secret-token');
+  });
+
+  it("reads a 429 the standard way, not as Cliniko's epoch reset: X-RateLimit-Reset counts seconds until the reset", async () => {
+    server.use(mswHttp.get(`${BASE}/busy`, () => HttpResponse.json({}, { status: 429, headers: { 'x-ratelimit-reset': '3' } })));
+    const { http } = client({ retry: { maxRateLimitWaits: 1 } });
+    const error = (await failure(http.request({ method: 'GET', path: '/busy' }))) as RateLimitError;
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect([error.api, error.retryAfterMs]).toEqual(['ledger', 3_000]);
+    expect(http.stats).toMatchObject({ rateLimited: 2, rateLimitWaitMs: 3_000 });
   });
 
   it('refuses a name that is not short and plain, without repeating it', () => {
